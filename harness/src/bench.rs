@@ -1,0 +1,58 @@
+//! `mimispec bench`: cases per second for one corpus in process, through
+//! `mimispec adapter` persistent, and one process per case. Figures, not
+//! pass/fail: a timed test would flake on a busy machine.
+
+use std::time::Duration;
+
+use indicatif::ProgressBar;
+
+use crate::run::execute;
+use crate::subject::{ExternalConfig, Mode, SubjectSpec};
+use crate::vector::Case;
+use crate::verdict::Judge;
+
+pub struct Figure {
+    pub name: &'static str,
+    pub cases: usize,
+    /// Median over the rounds.
+    pub per_case: Duration,
+}
+
+/// Runs each path `rounds` times (one-shot: `oneshot_rounds`) and returns
+/// the medians. `adapter` is the command line of a protocol adapter.
+pub fn measure(
+    cases: &[Case],
+    features: Vec<String>,
+    adapter: (String, Vec<String>),
+    rounds: usize,
+    oneshot_rounds: usize,
+) -> Result<Vec<Figure>, String> {
+    let judge = Judge::default();
+    let hidden = ProgressBar::hidden();
+    let mut ext = ExternalConfig::new(adapter.0, adapter.1);
+    let persistent = SubjectSpec::External(ext.clone());
+    ext.mode = Mode::OneShot;
+    let one_shot = SubjectSpec::External(ext);
+    let paths = [
+        ("in-process", SubjectSpec::Reference { features }, rounds),
+        ("adapter, persistent", persistent, rounds),
+        ("adapter, one-shot", one_shot, oneshot_rounds),
+    ];
+    let mut figures = Vec::new();
+    for (name, spec, n) in paths {
+        let mut times = Vec::new();
+        for _ in 0..n.max(1) {
+            let run = execute(cases, &spec, &judge, 1, &hidden).map_err(|e| e.to_string())?;
+            // Time per case from the run's wall clock, handshake excluded
+            // only in the sense that it is amortised over the corpus.
+            times.push(run.elapsed / cases.len().max(1) as u32);
+        }
+        times.sort();
+        figures.push(Figure {
+            name,
+            cases: cases.len(),
+            per_case: times[times.len() / 2],
+        });
+    }
+    Ok(figures)
+}

@@ -1,0 +1,37 @@
+//! mimispec: the conformance suite and interop harness.
+//!
+//! The path from a vector to a verdict: [`vector`] loads the corpus,
+//! [`run`] sends each case to a [`subject`] (the reference in process, or
+//! an external program over [`protocol`]), [`verdict`] judges the answer,
+//! and [`report`] writes it for people and machines.
+
+pub mod adapter;
+pub mod ambiguity;
+pub mod bench;
+pub mod diff;
+pub mod expectations;
+pub mod ops;
+pub mod property;
+pub mod protocol;
+pub mod report;
+pub mod run;
+pub mod subject;
+pub mod vector;
+pub mod verdict;
+
+/// The suite's version; with the corpus digest it names what was run.
+pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+}
+
+/// The features the reference declares: every feature the corpus names.
+pub fn reference_features(corpus: &vector::Corpus) -> Vec<String> {
+    let set: std::collections::BTreeSet<String> = corpus
+        .cases
+        .iter()
+        .filter_map(|c| c.feature.clone())
+        .collect();
+    set.into_iter().collect()
+}

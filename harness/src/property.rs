@@ -1,0 +1,65 @@
+//! Property checks for results that are not unique (see vectors/SCHEMA.md).
+//! A check re-reads the output with the reference, never with the
+//! implementation under test.
+
+use serde_json::Value;
+
+use crate::protocol::{canonical, display};
+use crate::vector::Property;
+
+/// `Ok` when the property holds; otherwise one line saying what does not.
+pub fn check(p: &Property, result: &Value) -> Result<(), String> {
+    match p {
+        Property::Reparse { op, result: want } => {
+            let Some(outcome) = crate::ops::run(op, result) else {
+                return Err(format!("reparse: no op {op}"));
+            };
+            match (outcome, want) {
+                (Err(e), _) => Err(format!(
+                    "reparse with {op} failed: {} ({})",
+                    e.code, e.message
+                )),
+                (Ok(got), Some(want)) if canonical(&got) != canonical(want) => Err(format!(
+                    "reparse with {op} gives {}, the vector wants {}",
+                    display(&got),
+                    display(want)
+                )),
+                (Ok(_), _) => Ok(()),
+            }
+        }
+        Property::Crlf { path } => {
+            let s = at(result, path)?
+                .as_str()
+                .ok_or_else(|| format!("crlf: {path} is not a string"))?;
+            let bytes = s.as_bytes();
+            if let Some(i) = bytes
+                .iter()
+                .enumerate()
+                .position(|(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'))
+            {
+                return Err(format!("crlf: {path} has a bare LF at offset {i}"));
+            }
+            if !s.ends_with("\r\n") {
+                return Err(format!("crlf: {path} does not end with CRLF"));
+            }
+            Ok(())
+        }
+        Property::Equals { path, value } => {
+            let got = at(result, path)?;
+            if canonical(got) == canonical(value) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "equals: {path} is {}, the vector wants {}",
+                    display(got),
+                    display(value)
+                ))
+            }
+        }
+    }
+}
+
+fn at<'a>(v: &'a Value, path: &str) -> Result<&'a Value, String> {
+    v.pointer(path)
+        .ok_or_else(|| format!("the result has nothing at {path}"))
+}

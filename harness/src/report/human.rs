@@ -1,0 +1,141 @@
+//! The text a person reads: a block per problem case, then a summary.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::Context;
+use crate::diff::{expected_json, pretty, sanitize, unified};
+use crate::run::{Record, RunResult};
+use crate::vector::Expect;
+use crate::verdict::Verdict;
+
+pub struct Human<'a> {
+    pub ctx: &'a Context,
+    /// Show a block for every case that is not a plain pass.
+    pub verbose: bool,
+}
+
+impl Human<'_> {
+    /// Does this record get a block of its own?
+    pub fn shows(&self, r: &Record) -> bool {
+        match r.verdict() {
+            Verdict::Pass => self.verbose && r.judgement.detail.is_some(),
+            Verdict::Informational | Verdict::ExpectedFail | Verdict::Unsupported => self.verbose,
+            _ => true,
+        }
+    }
+
+    pub fn block(&self, r: &Record) -> String {
+        let c = &r.case;
+        let mut s = String::new();
+        let _ = writeln!(s, "---- {} {}", r.verdict().as_str().to_uppercase(), c.id);
+        let _ = writeln!(
+            s,
+            "{} · {} · {} · vectors/{}:{}",
+            c.level.as_str(),
+            c.citation,
+            c.op,
+            c.file,
+            c.line
+        );
+        let _ = writeln!(s, "{}", c.description);
+        if let Some(reason) = &c.reason {
+            let _ = writeln!(s, "must be rejected because: {reason}");
+        }
+        let _ = writeln!(
+            s,
+            "input: {}",
+            serde_json::to_string(&crate::protocol::display(&c.input)).unwrap_or_default()
+        );
+        if let Some(detail) = &r.judgement.detail {
+            for line in detail.lines() {
+                let _ = writeln!(s, "note: {}", sanitize(line));
+            }
+        }
+        match (&r.actual, &c.expect) {
+            (Some(actual), Expect::Properties(_)) => {
+                let _ = writeln!(s, "actual:");
+                indent(&mut s, &pretty(actual));
+            }
+            (Some(actual), expect) if r.judgement.matched == Some(false) => {
+                let _ = writeln!(s, "expected (-) / actual (+):");
+                indent(
+                    &mut s,
+                    &unified(&pretty(&expected_json(expect)), &pretty(actual)),
+                );
+            }
+            _ => {}
+        }
+        if !r.stderr.trim().is_empty() {
+            let _ = writeln!(s, "stderr:");
+            indent(&mut s, &sanitize(r.stderr.trim_end()));
+        }
+        let _ = writeln!(s, "rerun: {}", self.ctx.rerun(&c.id));
+        s
+    }
+}
+
+fn indent(s: &mut String, text: &str) {
+    for line in text.lines() {
+        let _ = writeln!(s, "    {line}");
+    }
+}
+
+/// Counts per document and verdict, and the closing line.
+pub fn summary(run: &RunResult, ctx: &Context) -> String {
+    let mut by_doc: BTreeMap<&str, BTreeMap<Verdict, usize>> = BTreeMap::new();
+    for r in &run.records {
+        *by_doc
+            .entry(r.case.document())
+            .or_default()
+            .entry(r.verdict())
+            .or_default() += 1;
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "mimispec {} · corpus {} · {} {} ({})",
+        crate::SUITE_VERSION,
+        &ctx.corpus_digest[..ctx.corpus_digest.len().min(19)],
+        sanitize(&run.info.name),
+        sanitize(&run.info.version),
+        ctx.mode
+    );
+    let width = by_doc.keys().map(|d| d.len()).max().unwrap_or(8).max(5);
+    for (doc, counts) in &by_doc {
+        let _ = writeln!(s, "  {doc:width$}  {}", counts_line(counts));
+    }
+    let mut total = BTreeMap::new();
+    for counts in by_doc.values() {
+        for (v, n) in counts {
+            *total.entry(*v).or_insert(0) += n;
+        }
+    }
+    let _ = writeln!(s, "  {:width$}  {}", "total", counts_line(&total));
+    let failing: usize = run
+        .records
+        .iter()
+        .filter(|r| r.verdict().fails_run(ctx.strict))
+        .count();
+    let result = if failing == 0 {
+        "ok".to_string()
+    } else {
+        format!("FAILED ({failing} failing)")
+    };
+    let _ = writeln!(
+        s,
+        "result: {result}. {} cases in {:.2}s",
+        run.records.len(),
+        run.elapsed.as_secs_f64()
+    );
+    s
+}
+
+fn counts_line(counts: &BTreeMap<Verdict, usize>) -> String {
+    let total: usize = counts.values().sum();
+    let parts: Vec<String> = Verdict::ALL
+        .iter()
+        .filter_map(|v| counts.get(v).map(|n| format!("{n} {}", v.as_str())))
+        .collect();
+    format!("{total:4} cases: {}", parts.join(", "))
+}

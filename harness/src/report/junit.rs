@@ -1,0 +1,59 @@
+//! `--junit`: one test suite per document, one test case per vector case.
+
+use std::collections::BTreeMap;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::Context;
+use crate::run::RunResult;
+use crate::verdict::Verdict;
+
+pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
+    for r in &run.records {
+        let c = &r.case;
+        let v = r.verdict();
+        let mut status = match v {
+            Verdict::Pass | Verdict::Informational => TestCaseStatus::success(),
+            Verdict::NonStrict if !ctx.strict => TestCaseStatus::success(),
+            Verdict::Unsupported | Verdict::ExpectedFail => TestCaseStatus::skipped(),
+            Verdict::Timeout | Verdict::Crash | Verdict::ProtocolError => {
+                TestCaseStatus::non_success(NonSuccessKind::Error)
+            }
+            Verdict::Fail | Verdict::NonStrict | Verdict::UnexpectedPass => {
+                TestCaseStatus::non_success(NonSuccessKind::Failure)
+            }
+        };
+        if let Some(d) = &r.judgement.detail {
+            status.set_message(format!("{}: {d}", v.as_str()));
+        } else if v != Verdict::Pass {
+            status.set_message(v.as_str());
+        }
+        if !matches!(v, Verdict::Pass | Verdict::Informational) {
+            status.set_description(format!(
+                "{} ({}, {})\nrerun: {}",
+                c.description,
+                c.level.as_str(),
+                c.citation,
+                ctx.rerun(&c.id)
+            ));
+        }
+        let mut tc = TestCase::new(c.id.as_str(), status);
+        tc.set_classname(c.file.trim_end_matches(".yaml").replace('/', "."));
+        tc.set_time(r.duration);
+        tc.add_property(Property::new("verdict", v.as_str()));
+        tc.add_property(Property::new("level", c.level.as_str()));
+        tc.add_property(Property::new("citation", c.citation.to_string()));
+        if !r.stderr.is_empty() {
+            tc.set_system_err_lossy(r.stderr.as_bytes());
+        }
+        suites
+            .entry(c.document())
+            .or_insert_with(|| TestSuite::new(c.document()))
+            .add_test_case(tc);
+    }
+    let mut report = Report::new("mimispec");
+    report.set_time(run.elapsed);
+    report.add_test_suites(suites.into_values());
+    report.to_string().unwrap_or_default()
+}

@@ -1,0 +1,184 @@
+//! A run: the selected cases, sent to a subject by `jobs` workers, judged.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use globset::{Glob, GlobMatcher};
+use indicatif::ProgressBar;
+use serde_json::Value;
+
+use crate::protocol::ImplInfo;
+use crate::subject::{Outcome, StartError, SubjectSpec};
+use crate::vector::{Case, Level};
+use crate::verdict::{Judge, Judgement, Verdict};
+
+/// Which cases a run takes. Empty lists select everything; the criteria
+/// are and-ed, the values within one criterion or-ed.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub ids: Vec<IdPattern>,
+    pub documents: Vec<String>,
+    pub levels: Vec<Level>,
+    pub tags: Vec<String>,
+}
+
+/// `--filter`: a glob (`*`, `?`, `[...]`) or, without any, an id prefix.
+#[derive(Debug, Clone)]
+pub enum IdPattern {
+    Prefix(String),
+    Glob(GlobMatcher),
+}
+
+impl IdPattern {
+    pub fn new(s: &str) -> Result<IdPattern, String> {
+        if s.contains(['*', '?', '[', '{']) {
+            Glob::new(s)
+                .map(|g| IdPattern::Glob(g.compile_matcher()))
+                .map_err(|e| format!("--filter {s:?}: {e}"))
+        } else {
+            Ok(IdPattern::Prefix(s.to_owned()))
+        }
+    }
+
+    fn is_match(&self, id: &str) -> bool {
+        match self {
+            IdPattern::Prefix(p) => id.starts_with(p.as_str()),
+            IdPattern::Glob(g) => g.is_match(id),
+        }
+    }
+}
+
+impl Filter {
+    pub fn matches(&self, c: &Case) -> bool {
+        (self.ids.is_empty() || self.ids.iter().any(|p| p.is_match(&c.id)))
+            && (self.documents.is_empty() || self.documents.iter().any(|d| d == c.document()))
+            && (self.levels.is_empty() || self.levels.contains(&c.level))
+            && (self.tags.is_empty()
+                || self
+                    .tags
+                    .iter()
+                    .any(|t| c.tags.contains(t) || c.ambiguity.as_ref() == Some(t)))
+    }
+}
+
+/// One case's result.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub case: Case,
+    pub judgement: Judgement,
+    /// The answer as it travelled (`{"result": ...}`, `{"error": ...}`).
+    pub actual: Option<Value>,
+    pub stderr: String,
+    pub duration: Duration,
+}
+
+impl Record {
+    pub fn verdict(&self) -> Verdict {
+        self.judgement.verdict
+    }
+}
+
+#[derive(Debug)]
+pub struct RunResult {
+    pub info: ImplInfo,
+    pub records: Vec<Record>,
+    pub elapsed: Duration,
+}
+
+impl RunResult {
+    pub fn count(&self, v: Verdict) -> usize {
+        self.records.iter().filter(|r| r.verdict() == v).count()
+    }
+
+    pub fn ok(&self, strict: bool) -> bool {
+        !self.records.iter().any(|r| r.verdict().fails_run(strict))
+    }
+}
+
+/// Runs `cases` in order of their index; records come back in that order.
+pub fn execute(
+    cases: &[Case],
+    spec: &SubjectSpec,
+    judge: &Judge,
+    jobs: usize,
+    progress: &ProgressBar,
+) -> Result<RunResult, StartError> {
+    let start = Instant::now();
+    let jobs = jobs.clamp(1, cases.len().max(1));
+    let mut subjects = Vec::with_capacity(jobs);
+    for _ in 0..jobs {
+        subjects.push(spec.start()?);
+    }
+    let info = subjects[0].info().clone();
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<Record>>> = Mutex::new(vec![None; cases.len()]);
+    std::thread::scope(|s| {
+        for mut subject in subjects {
+            let (next, slots) = (&next, &slots);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(case) = cases.get(i) else { break };
+                    let record = run_case(subject.as_mut(), case, judge);
+                    progress.inc(1);
+                    if let Ok(mut slots) = slots.lock() {
+                        slots[i] = Some(record);
+                    }
+                }
+            });
+        }
+    });
+    let records = slots
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(RunResult {
+        info,
+        records,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn run_case(subject: &mut dyn crate::subject::Subject, case: &Case, judge: &Judge) -> Record {
+    let info = subject.info();
+    let missing = if !info.supports(&case.op) {
+        Some(format!(
+            "the implementation does not declare op {}",
+            case.op
+        ))
+    } else {
+        case.feature
+            .as_ref()
+            .filter(|f| !info.has_feature(f))
+            .map(|f| format!("the implementation does not declare feature {f}"))
+    };
+    if let Some(why) = missing {
+        let judgement = Judgement {
+            verdict: Verdict::Unsupported,
+            matched: None,
+            detail: Some(why),
+        };
+        return Record {
+            case: case.clone(),
+            judgement,
+            actual: None,
+            stderr: String::new(),
+            duration: Duration::ZERO,
+        };
+    }
+    let answer = subject.call(&case.id, &case.op, &case.input);
+    let actual = match &answer.outcome {
+        Outcome::Reply(r) => Some(r.to_json()),
+        _ => None,
+    };
+    Record {
+        case: case.clone(),
+        judgement: judge.judge(case, &answer.outcome),
+        actual,
+        stderr: answer.stderr,
+        duration: answer.duration,
+    }
+}

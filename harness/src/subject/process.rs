@@ -1,0 +1,273 @@
+//! A child process in its own process group, with bounded, timed reads.
+//!
+//! Everything the child writes is untrusted: stdout is read line by line
+//! up to a cap on a thread of its own, stderr is drained continuously into
+//! a capped buffer, and killing the child kills its whole group, so no
+//! grandchild outlives the run.
+
+use std::collections::BTreeSet;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+/// Process groups alive now, so a signal to mimispec can end them all.
+static LIVE: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+
+/// Kills every child process group still alive (on Ctrl-C and at exit).
+pub fn kill_all_children() {
+    let live = LIVE.lock().map(|g| g.clone()).unwrap_or_default();
+    for pgid in live {
+        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+    }
+}
+
+pub enum Line {
+    Line(Vec<u8>),
+    TooLong(usize),
+    Eof,
+    Failed(String),
+}
+
+pub enum Recv {
+    Line(Vec<u8>),
+    TooLong(usize),
+    Eof,
+    Failed(String),
+    Timeout,
+}
+
+#[derive(Default)]
+struct Capped {
+    buf: Vec<u8>,
+    dropped: usize,
+}
+
+pub struct Process {
+    child: Child,
+    pgid: i32,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<Line>,
+    stderr: Arc<Mutex<Capped>>,
+    stderr_done: Receiver<()>,
+    stderr_cap: usize,
+    killed: bool,
+}
+
+impl Process {
+    /// Starts `program` with `args`, never through a shell.
+    pub fn spawn(
+        program: &str,
+        args: &[String],
+        line_cap: usize,
+        stderr_cap: usize,
+    ) -> Result<Process, String> {
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => format!("cannot run {program:?}: no such program"),
+                io::ErrorKind::PermissionDenied => {
+                    format!("cannot run {program:?}: permission denied")
+                }
+                _ => format!("cannot run {program:?}: {e}"),
+            })?;
+        let pgid = child.id() as i32;
+        if let Ok(mut live) = LIVE.lock() {
+            live.insert(pgid);
+        }
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr_pipe = child.stderr.take().expect("stderr is piped");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || read_lines(stdout, tx, line_cap));
+        let stderr = Arc::new(Mutex::new(Capped::default()));
+        let sink = Arc::clone(&stderr);
+        let (done, stderr_done) = channel();
+        std::thread::spawn(move || {
+            drain(stderr_pipe, sink, stderr_cap);
+            let _ = done.send(());
+        });
+        Ok(Process {
+            stdin: child.stdin.take(),
+            child,
+            pgid,
+            lines,
+            stderr,
+            stderr_done,
+            stderr_cap,
+            killed: false,
+        })
+    }
+
+    /// Writes one JSON line; an error means the child is gone.
+    pub fn send(&mut self, line: &serde_json::Value) -> io::Result<()> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| io::Error::other("stdin is closed"))?;
+        let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        stdin.write_all(&bytes)?;
+        stdin.flush()
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    pub fn recv(&mut self, timeout: Duration) -> Recv {
+        match self.lines.recv_timeout(timeout) {
+            Ok(Line::Line(l)) => Recv::Line(l),
+            Ok(Line::TooLong(n)) => Recv::TooLong(n),
+            Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => Recv::Eof,
+            Ok(Line::Failed(e)) => Recv::Failed(e),
+            Err(RecvTimeoutError::Timeout) => Recv::Timeout,
+        }
+    }
+
+    /// Empties the stderr buffer and returns what it held.
+    pub fn take_stderr(&self) -> String {
+        let mut c = match self.stderr.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        let mut s = String::from_utf8_lossy(&c.buf).into_owned();
+        if c.dropped > 0 {
+            s.push_str(&format!(
+                "\n[mimispec: {} more bytes of stderr dropped, cap {}]",
+                c.dropped, self.stderr_cap
+            ));
+        }
+        c.buf.clear();
+        c.dropped = 0;
+        s
+    }
+
+    /// Waits up to `grace` for the child to exit by itself; kills it after.
+    /// Returns how it ended, for a crash message.
+    pub fn finish(&mut self, grace: Duration) -> String {
+        let deadline = Instant::now() + grace;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => {
+                    self.kill();
+                    return describe(status);
+                }
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2))
+                }
+                _ => {
+                    self.kill();
+                    return "it was still running, and was killed".into();
+                }
+            }
+        }
+    }
+
+    /// Kills the whole group, reaps the child, and collects all of stderr.
+    pub fn kill(&mut self) {
+        if self.killed {
+            return;
+        }
+        self.killed = true;
+        self.stdin = None;
+        let _ = killpg(Pid::from_raw(self.pgid), Signal::SIGKILL);
+        let _ = self.child.wait();
+        if let Ok(mut live) = LIVE.lock() {
+            live.remove(&self.pgid);
+        }
+        // The pipe closes once every process of the group is dead; one that
+        // left the group (setsid) may hold it open, so the wait is bounded.
+        let _ = self.stderr_done.recv_timeout(Duration::from_millis(500));
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn describe(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("it exited with status {code}"),
+        (None, Some(sig)) => {
+            let name = Signal::try_from(sig)
+                .map(|s| s.as_str())
+                .unwrap_or("an unknown signal");
+            format!("it was killed by signal {sig} ({name})")
+        }
+        _ => "it ended".into(),
+    }
+}
+
+fn read_lines(out: impl Read, tx: Sender<Line>, cap: usize) {
+    let mut r = BufReader::with_capacity(64 * 1024, out);
+    loop {
+        let mut line = Vec::new();
+        let msg = loop {
+            let avail = match r.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => break Line::Failed(e.to_string()),
+            };
+            if avail.is_empty() {
+                // A last line without its newline still counts.
+                break if line.is_empty() {
+                    Line::Eof
+                } else {
+                    Line::Line(line)
+                };
+            }
+            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+                Some(i) => (i, true),
+                None => (avail.len(), false),
+            };
+            if line.len() + take > cap {
+                break Line::TooLong(cap);
+            }
+            line.extend_from_slice(&avail[..take]);
+            r.consume(take + usize::from(done));
+            if done {
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                break Line::Line(line);
+            }
+        };
+        let stop = !matches!(msg, Line::Line(_));
+        if tx.send(msg).is_err() || stop {
+            return;
+        }
+    }
+}
+
+fn drain(mut err: impl Read, sink: Arc<Mutex<Capped>>, cap: usize) {
+    let mut chunk = [0u8; 8192];
+    loop {
+        match err.read(&mut chunk) {
+            Ok(0) => return,
+            Ok(n) => {
+                let mut c = match sink.lock() {
+                    Ok(c) => c,
+                    Err(p) => p.into_inner(),
+                };
+                let room = cap.saturating_sub(c.buf.len()).min(n);
+                c.buf.extend_from_slice(&chunk[..room]);
+                c.dropped += n - room;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! immi-content: draft-mahy-dispatch-immi-content-00.
+
+pub mod disposition;
+pub mod msg_id;
+
+pub use disposition::{DispositionEntry, DispositionError, Status};
+pub use msg_id::{HeaderName, MsgId, MsgIdError};

@@ -14,8 +14,11 @@ use crate::verdict::Judge;
 pub struct Figure {
     pub name: &'static str,
     pub cases: usize,
-    /// Median over the rounds.
+    /// Median over the rounds of the time from request to answer.
     pub per_case: Duration,
+    /// Median over the rounds of the rest of a run: starting processes,
+    /// handshakes, scheduling.
+    pub setup: Duration,
 }
 
 /// Runs each path `rounds` times (one-shot: `oneshot_rounds`) and returns
@@ -40,18 +43,20 @@ pub fn measure(
     ];
     let mut figures = Vec::new();
     for (name, spec, n) in paths {
-        let mut times = Vec::new();
+        let (mut per_case, mut setup) = (Vec::new(), Vec::new());
         for _ in 0..n.max(1) {
             let run = execute(cases, &spec, &judge, 1, &hidden).map_err(|e| e.to_string())?;
-            // Time per case from the run's wall clock, handshake excluded
-            // only in the sense that it is amortised over the corpus.
-            times.push(run.elapsed / cases.len().max(1) as u32);
+            let busy: Duration = run.records.iter().map(|r| r.duration).sum();
+            per_case.push(busy / cases.len().max(1) as u32);
+            setup.push(run.elapsed.saturating_sub(busy));
         }
-        times.sort();
+        per_case.sort();
+        setup.sort();
         figures.push(Figure {
             name,
             cases: cases.len(),
-            per_case: times[times.len() / 2],
+            per_case: per_case[per_case.len() / 2],
+            setup: setup[setup.len() / 2],
         });
     }
     Ok(figures)

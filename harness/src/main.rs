@@ -100,6 +100,9 @@ struct RunArgs {
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Write an HTML report here, to publish.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Show every case that is not a plain pass, informational ones too.
     #[arg(long, short)]
     verbose: bool,
@@ -286,6 +289,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     progress.finish_and_clear();
     let ctx = Context {
         rerun_base: rerun,
+        rerun_flag: Some("--filter".into()),
         subject: spec.describe(),
         mode,
         corpus_digest: corpus.digest.clone(),
@@ -307,6 +311,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     }
     if let Some(path) = &args.junit {
         std::fs::write(path, report::to_junit(&result, &ctx))
+            .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    }
+    if let Some(path) = &args.html {
+        std::fs::write(path, report::to_html(&result, &ctx))
             .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
     }
     Ok(if result.ok(args.strict) {
@@ -357,10 +365,11 @@ fn bench(
         let per = f.per_case.as_secs_f64();
         let over = f.per_case.saturating_sub(base).as_secs_f64() * 1e6;
         println!(
-            "  {:22} {:>10.0} cases/s  {:>9.1} µs/case  (+{over:.1} µs/case over in-process)",
+            "  {:22} {:>10.0} cases/s  {:>9.1} µs/case  (+{over:.1} µs/case over in-process; setup {:.1} ms)",
             f.name,
             if per > 0.0 { 1.0 / per } else { 0.0 },
-            per * 1e6
+            per * 1e6,
+            f.setup.as_secs_f64() * 1e3
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -1,1 +1,107 @@
-fn main() {}
+//! Every vector, one trial each, against the reference in process and
+//! through `mimispec adapter` over the protocol. `cargo test -- immi-content/`
+//! filters by id. A corpus that does not load aborts before any trial runs.
+
+use std::sync::{Arc, Mutex};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use mimispec::report::{Context, Human};
+use mimispec::run::Record;
+use mimispec::subject::{ExternalConfig, Subject, SubjectSpec};
+use mimispec::vector::{Case, Corpus};
+use mimispec::verdict::{Judge, Verdict};
+
+fn context(kind: &str) -> Context {
+    Context {
+        rerun_base: ["cargo", "test", "-p", "mimispec", "--test", "corpus", "--"]
+            .map(String::from)
+            .to_vec(),
+        rerun_flag: None,
+        subject: kind.to_owned(),
+        mode: "test",
+        corpus_digest: String::new(),
+        strict: true,
+    }
+}
+
+/// The reference must meet every vector exactly, codes included.
+fn check(subject: &mut dyn Subject, case: &Case, kind: &str) -> Result<(), Failed> {
+    let judge = Judge {
+        strict: true,
+        strict_codes: true,
+        ..Judge::default()
+    };
+    let answer = subject.call(&case.id, &case.op, &case.input);
+    let judgement = judge.judge(case, &answer.outcome);
+    match judgement.verdict {
+        Verdict::Pass | Verdict::Informational => Ok(()),
+        _ => {
+            let actual = match &answer.outcome {
+                mimispec::subject::Outcome::Reply(r) => Some(r.to_json()),
+                _ => None,
+            };
+            let record = Record {
+                case: case.clone(),
+                judgement,
+                actual,
+                stderr: answer.stderr,
+                duration: answer.duration,
+            };
+            Err(Human {
+                ctx: &context(kind),
+                verbose: true,
+            }
+            .block(&record)
+            .into())
+        }
+    }
+}
+
+/// Adapter processes shared by the trials: one per test thread at most.
+type Pool = Arc<Mutex<Vec<Box<dyn Subject>>>>;
+
+fn adapter_spec() -> SubjectSpec {
+    SubjectSpec::External(ExternalConfig::new(
+        env!("CARGO_BIN_EXE_mimispec").into(),
+        vec!["adapter".into()],
+    ))
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let corpus = Corpus::embedded().unwrap_or_else(|errors| {
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        eprintln!("the corpus does not load: no trial was run");
+        std::process::exit(2);
+    });
+    assert!(!corpus.cases.is_empty(), "the corpus is empty");
+    let features = mimispec::reference_features(&corpus);
+    let pool: Pool = Arc::default();
+    let mut trials = Vec::new();
+    for case in &corpus.cases {
+        let (c, f) = (case.clone(), features.clone());
+        trials.push(Trial::test(case.id.clone(), move || {
+            let mut subject = SubjectSpec::Reference { features: f }
+                .start()
+                .map_err(|e| e.to_string())?;
+            check(subject.as_mut(), &c, "in-process")
+        }));
+        let (c, pool) = (case.clone(), Arc::clone(&pool));
+        trials.push(
+            Trial::test(case.id.clone(), move || {
+                let taken = pool.lock().map_err(|e| e.to_string())?.pop();
+                let mut subject = match taken {
+                    Some(s) => s,
+                    None => adapter_spec().start().map_err(|e| e.to_string())?,
+                };
+                let result = check(subject.as_mut(), &c, "adapter");
+                pool.lock().map_err(|e| e.to_string())?.push(subject);
+                result
+            })
+            .with_kind("adapter"),
+        );
+    }
+    libtest_mimic::run(&args, trials).exit();
+}

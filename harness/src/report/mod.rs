@@ -1,9 +1,11 @@
-//! Reports: the human text on stdout, `--json` and `--junit` files.
+//! Reports: the human text on stdout, `--json`, `--junit` and `--html` files.
 
+mod html;
 mod human;
 mod json;
 mod junit;
 
+pub use html::{escape as escape_html, to_html};
 pub use human::{Human, summary};
 pub use json::to_json;
 pub use junit::to_junit;
@@ -11,8 +13,11 @@ pub use junit::to_junit;
 /// How the run was made, for provenance and for rerun lines.
 #[derive(Debug, Clone)]
 pub struct Context {
-    /// `mimispec run ...` words that select the same subject and corpus.
+    /// Words that rerun the same subject and corpus; the id is added after
+    /// `rerun_flag` (`--filter`), or alone with `--exact` when it is `None`
+    /// (a libtest filter).
     pub rerun_base: Vec<String>,
+    pub rerun_flag: Option<String>,
     pub subject: String,
     pub mode: &'static str,
     pub corpus_digest: String,
@@ -22,8 +27,10 @@ pub struct Context {
 impl Context {
     pub fn rerun(&self, id: &str) -> String {
         let mut words = self.rerun_base.clone();
-        words.push("--filter".into());
-        words.push(id.into());
+        match &self.rerun_flag {
+            Some(flag) => words.extend([flag.clone(), id.to_owned()]),
+            None => words.extend([id.to_owned(), "--exact".to_owned()]),
+        }
         shell_words::join(words)
     }
 }

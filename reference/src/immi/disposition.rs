@@ -35,8 +35,12 @@ impl Status {
         }
     }
 
+    /// ABNF quoted strings match in any case (RFC 5234 §2.3); the draft
+    /// marks only the header name case-sensitive. Register: IMMI-DISPO-CASE.
     pub fn from_token(s: &str) -> Option<Status> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s)
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s))
     }
 }
 
@@ -124,8 +128,14 @@ fn parse_line(content: &str, line: usize) -> Result<DispositionEntry, Dispositio
     }
     let (msg_id, end) = msg_id::parse_prefix(rest.as_bytes())
         .map_err(|source| DispositionError::MsgId { line, source })?;
+    // `";" "dispo" "="`; "dispo" in any case, as for the status-value.
     let value = rest[end..]
-        .strip_prefix(";dispo=")
+        .strip_prefix(';')
+        .and_then(|r| {
+            r.get(..6)
+                .filter(|p| p.eq_ignore_ascii_case("dispo="))
+                .map(|_| &r[6..])
+        })
         .ok_or(DispositionError::MissingStatus { line })?;
     let status = Status::from_token(value).ok_or_else(|| DispositionError::UnknownStatus {
         line,

@@ -1,0 +1,117 @@
+//! A deliberately broken implementation, for the runner's tests.
+//!
+//! `broken-adapter MODE`. Modes that break the handshake: `hang-hello`,
+//! `bad-hello`, `exit-hello`. Mode `faults` answers through the reference
+//! except for cases whose name (after `#`) is a fault: `hang`, `crash`,
+//! `garbage`, `wrong-id`, `huge`, `flood`, `grandchild` (writes the
+//! grandchild's pid to the file named by the second argument), `two-results`.
+//! Mode `wrong` is a plausible but wrong implementation: it gets some
+//! results wrong, uses its own error codes and writes to stderr.
+
+use std::io::{BufRead, Write};
+
+use mimispec::protocol::Reply;
+use serde_json::{Value, json};
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { return };
+        let req: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        if req["type"] == "hello" {
+            match mode.as_str() {
+                "hang-hello" => std::thread::sleep(std::time::Duration::from_secs(3600)),
+                "bad-hello" => {
+                    writeln!(out, "hello there").unwrap();
+                    continue;
+                }
+                "exit-hello" => {
+                    eprintln!("broken-adapter: cannot start: no licence");
+                    std::process::exit(3);
+                }
+                _ => {}
+            }
+            let ops: Vec<&str> = mimispec::ops::all()
+                .map(|o| o.name)
+                .filter(|o| !o.ends_with(".build"))
+                .collect();
+            let hello = json!({"type": "hello", "protocol": 1, "implementation": {"name": "broken", "version": mode}, "ops": ops});
+            writeln!(out, "{hello}").unwrap();
+            out.flush().unwrap();
+            continue;
+        }
+        let id = req["id"].as_str().unwrap_or_default().to_owned();
+        let fault = id.rsplit('#').next().unwrap_or_default().to_owned();
+        let op = req["op"].as_str().unwrap_or_default();
+        let mut answer = match mimispec::subject::reference_answer(op, &req["input"]) {
+            Reply::Result(v) => json!({"result": v}),
+            Reply::Error { code, message } => json!({"error": {"code": code, "message": message}}),
+            Reply::Unsupported(w) => json!({"unsupported": w}),
+        };
+        answer["id"] = json!(id);
+        if mode == "wrong" {
+            wrong(&req, &mut answer);
+        } else if mode == "faults" {
+            match fault.as_str() {
+                "hang" => std::thread::sleep(std::time::Duration::from_secs(3600)),
+                "crash" => {
+                    eprintln!("broken-adapter: segfault (pretend)");
+                    std::process::exit(101);
+                }
+                "garbage" => answer = json!("not an object"),
+                "wrong-id" => answer["id"] = json!("someone-else"),
+                "huge" => answer["result"] = json!({"padding": "x".repeat(2 << 20)}),
+                "flood" => {
+                    let chunk = "e".repeat(1 << 16);
+                    let mut err = std::io::stderr();
+                    for _ in 0..160 {
+                        let _ = writeln!(err, "{chunk}");
+                    }
+                }
+                "two-results" => answer["error"] = json!({"code": "x"}),
+                "grandchild" => {
+                    let child = std::process::Command::new("sleep")
+                        .arg("300")
+                        .spawn()
+                        .unwrap();
+                    if let Some(path) = std::env::args().nth(2) {
+                        std::fs::write(path, child.id().to_string()).unwrap();
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(3600));
+                }
+                _ => {}
+            }
+        }
+        writeln!(out, "{answer}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// Plausible mistakes an implementer makes.
+fn wrong(req: &Value, answer: &mut Value) {
+    let text = req["input"]["text"].as_str().unwrap_or_default();
+    if let Some(err) = answer.get_mut("error") {
+        // Its own codes, as implementations have.
+        let code = err["code"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_uppercase();
+        err["code"] = json!(format!("E_{code}"));
+    }
+    if text.contains("UPPER") {
+        // Case-folds the right part, as if it were a domain.
+        if let Some(r) = answer.pointer_mut("/result/id_right") {
+            *r = json!(r.as_str().unwrap_or_default().to_lowercase());
+        }
+    }
+    if text.contains("  ") {
+        // Accepts CFWS it should refuse.
+        *answer = json!({"id": answer["id"], "result": {"id_left": "x", "id_right": "y"}});
+        eprintln!("broken-adapter: trimmed whitespace in {text:?}");
+    }
+}

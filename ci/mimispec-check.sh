@@ -4,7 +4,9 @@
 #
 #   MIMISPEC_IMPL    the command that starts your adapter, e.g. "./target/release/my-adapter"
 #   MIMISPEC_EXPECT  optional: your expectations file (known failures, error-map)
-#   MIMISPEC_VERSION optional: the mimispec version to install (pins the corpus)
+#   MIMISPEC_GIT     where to install mimispec from: a git URL (with MIMISPEC_REV,
+#                    a tag or commit, to pin the suite and its corpus) ...
+#   MIMISPEC_PATH    ... or a local checkout of mimispec
 #   MIMISPEC_OUT     where reports go (default: mimispec-report)
 #
 # Exit status: 0 when nothing fails, 1 when a case fails, 2 when the run
@@ -14,11 +16,15 @@ set -euo pipefail
 out="${MIMISPEC_OUT:-mimispec-report}"
 mkdir -p "$out"
 
+# The corpus is built into the binary, so the revision installed pins it.
 if ! command -v mimispec >/dev/null; then
-    if [ -n "${MIMISPEC_VERSION:-}" ]; then
-        cargo install --locked mimispec --version "$MIMISPEC_VERSION"
+    if [ -n "${MIMISPEC_GIT:-}" ]; then
+        cargo install --locked --git "$MIMISPEC_GIT" ${MIMISPEC_REV:+--rev "$MIMISPEC_REV"} mimispec
+    elif [ -n "${MIMISPEC_PATH:-}" ]; then
+        cargo install --locked --path "$MIMISPEC_PATH/harness"
     else
-        cargo install --locked mimispec
+        echo "mimispec-check: set MIMISPEC_GIT (and MIMISPEC_REV) or MIMISPEC_PATH" >&2
+        exit 2
     fi
 fi
 mimispec --version

@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the corpus against the reference or against --impl.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Serve the reference over the stdin/stdout protocol.
     Adapter {
         #[arg(long, value_name = "DIR")]
@@ -158,7 +158,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let result = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(*args),
         Command::Adapter { vectors } => adapter(vectors),
         Command::Bench {
             rounds,

@@ -573,7 +573,7 @@ mod tests {
     #[test]
     fn refuses_unknown_fields_with_line() {
         let e = load(&OK.replace("    input:", "    colour: red\n    input:")).unwrap_err();
-        assert_eq!(e[0].line, Some(6), "{e:?}");
+        assert_eq!(e[0].line, Some(8), "the line of the unknown key: {e:?}");
         assert!(e[0].message.contains("unknown field `colour`"), "{e:?}");
     }
 

@@ -13,13 +13,35 @@ use mimispec::subject::{ExternalConfig, Mode, SubjectSpec};
 use mimispec::vector::Corpus;
 use mimispec::verdict::{Judge, Verdict};
 
+/// The broken adapter, built once per test run: `cargo test --test runner`
+/// does not build examples, and a stale one would test old behaviour.
 fn broken_adapter() -> PathBuf {
-    // tests run from target/<profile>/deps; examples sit beside deps.
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let path = dir.join("examples").join("broken-adapter");
-    assert!(path.exists(), "build the example first: {}", path.display());
-    path
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args([
+                    "build",
+                    "-q",
+                    "-p",
+                    "mimispec",
+                    "--example",
+                    "broken-adapter",
+                ])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the broken adapter failed");
+            // Tests run from target/<profile>/deps; examples sit beside deps.
+            let exe = std::env::current_exe().unwrap();
+            exe.parent()
+                .unwrap()
+                .parent()
+                .unwrap()
+                .join("examples")
+                .join("broken-adapter")
+        })
+        .clone()
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -6,4 +6,5 @@
 //! whose `code()` is a stable dotted string; vectors assert on codes, never
 //! on Display text.
 
+pub mod discovery;
 pub mod immi;

@@ -6,6 +6,7 @@
 //! reference and every implementation are judged on one form. One module per
 //! family, each with an `OPS` table.
 
+mod application_mime;
 mod discovery;
 mod immi;
 
@@ -47,7 +48,10 @@ pub struct OpSpec {
 
 /// Every op the suite defines, in family order.
 pub fn all() -> impl Iterator<Item = &'static OpSpec> {
-    immi::OPS.iter().chain(discovery::OPS)
+    immi::OPS
+        .iter()
+        .chain(discovery::OPS)
+        .chain(application_mime::OPS)
 }
 
 pub fn find(name: &str) -> Option<&'static OpSpec> {

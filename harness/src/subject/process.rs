@@ -28,7 +28,7 @@ pub fn kill_all_children() {
 }
 
 pub enum Line {
-    Line(Vec<u8>),
+    Complete(Vec<u8>),
     TooLong(usize),
     Eof,
     Failed(String),
@@ -126,7 +126,7 @@ impl Process {
 
     pub fn recv(&mut self, timeout: Duration) -> Recv {
         match self.lines.recv_timeout(timeout) {
-            Ok(Line::Line(l)) => Recv::Line(l),
+            Ok(Line::Complete(l)) => Recv::Line(l),
             Ok(Line::TooLong(n)) => Recv::TooLong(n),
             Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => Recv::Eof,
             Ok(Line::Failed(e)) => Recv::Failed(e),
@@ -226,7 +226,7 @@ fn read_lines(out: impl Read, tx: Sender<Line>, cap: usize) {
                 break if line.is_empty() {
                     Line::Eof
                 } else {
-                    Line::Line(line)
+                    Line::Complete(line)
                 };
             }
             let (take, done) = match avail.iter().position(|&b| b == b'\n') {
@@ -242,10 +242,10 @@ fn read_lines(out: impl Read, tx: Sender<Line>, cap: usize) {
                 if line.last() == Some(&b'\r') {
                     line.pop();
                 }
-                break Line::Line(line);
+                break Line::Complete(line);
             }
         };
-        let stop = !matches!(msg, Line::Line(_));
+        let stop = !matches!(msg, Line::Complete(_));
         if tx.send(msg).is_err() || stop {
             return;
         }

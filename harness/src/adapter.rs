@@ -2,25 +2,53 @@
 //! external path is exercised against a real second process.
 
 use std::io::{self, BufRead, Write};
+use std::os::fd::AsFd;
 
 use serde_json::{Value, json};
 
 use crate::protocol::{self, Reply};
 
+/// Serves requests from stdin until it ends, busy-polling briefly before
+/// each blocking read (see `process::SPIN`).
+pub fn serve_stdio(features: &[String]) -> io::Result<()> {
+    let stdin = io::stdin();
+    let mut input = io::BufReader::with_capacity(64 * 1024, stdin.lock());
+    let mut output = io::stdout().lock();
+    let mut line = String::new();
+    loop {
+        if input.buffer().is_empty() {
+            crate::subject::process::spin_until_readable(
+                stdin.as_fd(),
+                crate::subject::process::SPIN,
+            );
+        }
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        answer_to(&line, &mut output, features)?;
+    }
+}
+
 /// Serves requests from `input` until end of input. Lines it cannot read
 /// are answered with an error rather than ending the session.
 pub fn serve(input: impl BufRead, mut output: impl Write, features: &[String]) -> io::Result<()> {
     for line in input.lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let answer = answer_line(&line, features);
-        serde_json::to_writer(&mut output, &answer)?;
-        output.write_all(b"\n")?;
-        output.flush()?;
+        answer_to(&line?, &mut output, features)?;
     }
     Ok(())
+}
+
+fn answer_to(line: &str, output: &mut impl Write, features: &[String]) -> io::Result<()> {
+    {
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let mut bytes = serde_json::to_vec(&answer_line(line, features))?;
+        bytes.push(b'\n');
+        output.write_all(&bytes)?;
+        output.flush()
+    }
 }
 
 fn answer_line(line: &str, features: &[String]) -> Value {

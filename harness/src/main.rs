@@ -29,10 +29,7 @@ enum Command {
     /// Run the corpus against the reference or against --impl.
     Run(Box<RunArgs>),
     /// Serve the reference over the stdin/stdout protocol.
-    Adapter {
-        #[arg(long, value_name = "DIR")]
-        vectors: Option<PathBuf>,
-    },
+    Adapter,
     /// Measure cases per second in process, persistent and one-shot.
     Bench {
         /// Rounds per path; the median is reported.
@@ -143,14 +140,20 @@ fn main() -> ExitCode {
         mimispec::subject::kill_all_children();
         std::process::exit(130);
     });
-    let version = match Corpus::embedded() {
-        Ok(c) => format!(
+    // Loading the corpus takes milliseconds: only for --version, so the
+    // adapter starts fast.
+    let wants_version = std::env::args()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V");
+    let version = match wants_version.then(Corpus::embedded) {
+        Some(Ok(c)) => format!(
             "{} (corpus {}, {} cases)",
             mimispec::SUITE_VERSION,
             c.digest,
             c.cases.len()
         ),
-        Err(_) => format!("{} (corpus does not load)", mimispec::SUITE_VERSION),
+        Some(Err(_)) => format!("{} (corpus does not load)", mimispec::SUITE_VERSION),
+        None => mimispec::SUITE_VERSION.to_string(),
     };
     let matches = Cli::command().version(version).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
@@ -159,7 +162,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run(*args),
-        Command::Adapter { vectors } => adapter(vectors),
+        Command::Adapter => adapter(),
         Command::Bench {
             rounds,
             one_shot_rounds,
@@ -231,7 +234,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     let (spec, mode) = match &args.implementation {
         None => (
             SubjectSpec::Reference {
-                features: mimispec::reference_features(&corpus),
+                features: mimispec::reference_features(),
             },
             "in-process",
         ),
@@ -324,11 +327,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     })
 }
 
-fn adapter(vectors: Option<PathBuf>) -> Result<ExitCode, Fatal> {
-    let features = mimispec::reference_features(&load_corpus(&vectors)?);
-    let stdin = std::io::stdin().lock();
-    let stdout = std::io::stdout().lock();
-    match mimispec::adapter::serve(stdin, stdout, &features) {
+fn adapter() -> Result<ExitCode, Fatal> {
+    // No corpus is loaded: the adapter must start fast for one-shot runs.
+    let features = mimispec::reference_features();
+    match mimispec::adapter::serve_stdio(&features) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // The harness closed our stdout: nothing left to answer.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
@@ -343,11 +345,8 @@ fn bench(
 ) -> Result<ExitCode, Fatal> {
     let corpus = load_corpus(&vectors)?;
     let exe = std::env::current_exe()?.display().to_string();
-    let mut args = vec!["adapter".to_string()];
-    if let Some(v) = &vectors {
-        args.extend(["--vectors".to_string(), v.display().to_string()]);
-    }
-    let features = mimispec::reference_features(&corpus);
+    let args = vec!["adapter".to_string()];
+    let features = mimispec::reference_features();
     let figures = mimispec::bench::measure(
         &corpus.cases,
         features,

@@ -511,6 +511,12 @@ fn load_file(path: &str, bytes: &[u8]) -> Result<Vec<Case>, Vec<LoadError>> {
                 }
             }
         }
+        let feature = c.feature.or_else(|| doc.feature.clone());
+        if let Some(f) = feature.as_deref().filter(|f| !ops::FEATURES.contains(f)) {
+            bad(format!(
+                "{id}: unknown feature {f:?} (features are listed in harness/src/ops/mod.rs and PROTOCOL.md)"
+            ));
+        }
         let mut tags = doc.tags.clone();
         tags.extend(c.tags);
         cases.push(Case {
@@ -528,7 +534,7 @@ fn load_file(path: &str, bytes: &[u8]) -> Result<Vec<Case>, Vec<LoadError>> {
             expect,
             reason,
             tags,
-            feature: c.feature.or_else(|| doc.feature.clone()),
+            feature,
             ambiguity: c.ambiguity,
         });
     }

@@ -77,7 +77,7 @@ fn main() {
         std::process::exit(2);
     });
     assert!(!corpus.cases.is_empty(), "the corpus is empty");
-    let features = mimispec::reference_features(&corpus);
+    let features = mimispec::reference_features();
     let pool: Pool = Arc::default();
     let mut trials = Vec::new();
     for case in &corpus.cases {

@@ -63,6 +63,13 @@ pub fn run(op: &str, input: &Value) -> Option<OpResult> {
     find(op).map(|spec| (spec.run)(input))
 }
 
+/// The optional features vectors may name (`feature:`), each documented in
+/// PROTOCOL.md. The reference has them all.
+pub const FEATURES: &[&str] = &[
+    // discovery.enum.domain takes an `apex` other than e164.arpa.
+    "enum-apex",
+];
+
 /// The families and the document each one serves.
 pub const FAMILIES: &[(&str, &str)] = &[
     ("immi", "immi-content"),

@@ -2,7 +2,7 @@
 //! program over the protocol (persistent or one process per case).
 
 mod external;
-mod process;
+pub(crate) mod process;
 mod reference;
 
 use std::time::Duration;

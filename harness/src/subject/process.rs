@@ -1,18 +1,20 @@
 //! A child process in its own process group, with bounded, timed reads.
 //!
 //! Everything the child writes is untrusted: stdout is read line by line
-//! up to a cap on a thread of its own, stderr is drained continuously into
+//! up to a cap with a bounded wait, stderr is drained continuously into
 //! a capped buffer, and killing the child kills its whole group, so no
 //! grandchild outlives the run.
 
 use std::collections::BTreeSet;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
@@ -25,13 +27,6 @@ pub fn kill_all_children() {
     for pgid in live {
         let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
     }
-}
-
-pub enum Line {
-    Complete(Vec<u8>),
-    TooLong(usize),
-    Eof,
-    Failed(String),
 }
 
 pub enum Recv {
@@ -52,7 +47,11 @@ pub struct Process {
     child: Child,
     pgid: i32,
     stdin: Option<ChildStdin>,
-    lines: Receiver<Line>,
+    stdout: ChildStdout,
+    /// Bytes read from stdout and not yet returned as a line.
+    pending: Vec<u8>,
+    stdout_closed: bool,
+    line_cap: usize,
     stderr: Arc<Mutex<Capped>>,
     stderr_done: Receiver<()>,
     stderr_cap: usize,
@@ -87,8 +86,6 @@ impl Process {
         }
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
-        let (tx, lines) = channel();
-        std::thread::spawn(move || read_lines(stdout, tx, line_cap));
         let stderr = Arc::new(Mutex::new(Capped::default()));
         let sink = Arc::clone(&stderr);
         let (done, stderr_done) = channel();
@@ -100,7 +97,10 @@ impl Process {
             stdin: child.stdin.take(),
             child,
             pgid,
-            lines,
+            stdout,
+            pending: Vec::new(),
+            stdout_closed: false,
+            line_cap,
             stderr,
             stderr_done,
             stderr_cap,
@@ -124,13 +124,57 @@ impl Process {
         self.stdin = None;
     }
 
+    /// The next line from stdout, read in this thread: `poll(2)` bounds
+    /// the wait, so no reader thread sits between the answer and the run.
     pub fn recv(&mut self, timeout: Duration) -> Recv {
-        match self.lines.recv_timeout(timeout) {
-            Ok(Line::Complete(l)) => Recv::Line(l),
-            Ok(Line::TooLong(n)) => Recv::TooLong(n),
-            Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => Recv::Eof,
-            Ok(Line::Failed(e)) => Recv::Failed(e),
-            Err(RecvTimeoutError::Timeout) => Recv::Timeout,
+        let deadline = Instant::now() + timeout;
+        let mut scanned = 0;
+        loop {
+            if let Some(i) = self.pending[scanned..].iter().position(|&b| b == b'\n') {
+                let end = scanned + i;
+                let mut line: Vec<u8> = self.pending.drain(..=end).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return if line.len() > self.line_cap {
+                    Recv::TooLong(self.line_cap)
+                } else {
+                    Recv::Line(line)
+                };
+            }
+            scanned = self.pending.len();
+            if self.pending.len() > self.line_cap {
+                return Recv::TooLong(self.line_cap);
+            }
+            if self.stdout_closed {
+                // A last line without its newline still counts.
+                return if self.pending.is_empty() {
+                    Recv::Eof
+                } else {
+                    Recv::Line(std::mem::take(&mut self.pending))
+                };
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let wait = if spin_until_readable(self.stdout.as_fd(), SPIN) {
+                PollTimeout::ZERO
+            } else {
+                PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX)
+            };
+            let mut fds = [PollFd::new(self.stdout.as_fd(), PollFlags::POLLIN)];
+            match poll(&mut fds, wait) {
+                Ok(0) => return Recv::Timeout,
+                Ok(_) => {}
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => return Recv::Failed(e.to_string()),
+            }
+            let mut chunk = [0u8; 64 * 1024];
+            match self.stdout.read(&mut chunk) {
+                Ok(0) => self.stdout_closed = true,
+                Ok(n) => self.pending.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Recv::Failed(e.to_string()),
+            }
         }
     }
 
@@ -163,7 +207,7 @@ impl Process {
                     return describe(status);
                 }
                 Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(2))
+                    std::thread::sleep(Duration::from_micros(100))
                 }
                 _ => {
                     self.kill();
@@ -197,6 +241,26 @@ impl Drop for Process {
     }
 }
 
+/// How long a read busy-polls before it sleeps. Waking a sleeping process
+/// on another core costs tens of microseconds on a VM; most answers come
+/// sooner than this, and a slower one costs at most this much CPU.
+pub const SPIN: Duration = Duration::from_micros(200);
+
+/// Busy-polls `fd` for up to `spin`; true once it is readable (or closed).
+pub fn spin_until_readable(fd: std::os::fd::BorrowedFd<'_>, spin: Duration) -> bool {
+    let until = Instant::now() + spin;
+    loop {
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        if poll(&mut fds, PollTimeout::ZERO).is_ok_and(|n| n > 0) {
+            return true;
+        }
+        if Instant::now() >= until {
+            return false;
+        }
+        std::hint::spin_loop();
+    }
+}
+
 fn describe(status: ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
@@ -208,47 +272,6 @@ fn describe(status: ExitStatus) -> String {
             format!("it was killed by signal {sig} ({name})")
         }
         _ => "it ended".into(),
-    }
-}
-
-fn read_lines(out: impl Read, tx: Sender<Line>, cap: usize) {
-    let mut r = BufReader::with_capacity(64 * 1024, out);
-    loop {
-        let mut line = Vec::new();
-        let msg = loop {
-            let avail = match r.fill_buf() {
-                Ok(a) => a,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => break Line::Failed(e.to_string()),
-            };
-            if avail.is_empty() {
-                // A last line without its newline still counts.
-                break if line.is_empty() {
-                    Line::Eof
-                } else {
-                    Line::Complete(line)
-                };
-            }
-            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => (i, true),
-                None => (avail.len(), false),
-            };
-            if line.len() + take > cap {
-                break Line::TooLong(cap);
-            }
-            line.extend_from_slice(&avail[..take]);
-            r.consume(take + usize::from(done));
-            if done {
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                break Line::Complete(line);
-            }
-        };
-        let stop = !matches!(msg, Line::Complete(_));
-        if tx.send(msg).is_err() || stop {
-            return;
-        }
     }
 }
 

@@ -603,6 +603,12 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_corpus_is_an_error() {
+        let e = Corpus::from_files(Vec::new()).unwrap_err();
+        assert_eq!(e[0].to_string(), "vectors: the corpus holds no case");
+    }
+
+    #[test]
     fn alias_bomb_is_refused_quickly() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {

@@ -158,10 +158,16 @@ impl Judge {
                 "listed as an expected failure ({}) but passed: remove it from the expectations file",
                 x.reason
             )),
-            (Verdict::ExpectedFail, Some(x)) => Some(match detail {
-                Some(d) => format!("expected failure ({}): {d}", x.reason),
-                None => format!("expected failure ({})", x.reason),
-            }),
+            (Verdict::ExpectedFail, Some(x)) => {
+                let why = match &x.issue {
+                    Some(issue) => format!("{}, {issue}", x.reason),
+                    None => x.reason.clone(),
+                };
+                Some(match detail {
+                    Some(d) => format!("expected failure ({why}): {d}"),
+                    None => format!("expected failure ({why})"),
+                })
+            }
             _ => detail,
         };
         Judgement {

@@ -376,6 +376,10 @@ fn junit_names_every_case() {
     assert_eq!(xml.matches("<testcase ").count(), 7, "{xml}");
     assert!(xml.contains("name=\"immi-content/msg-id/wrong#right-keeps-case\""));
     assert_eq!(xml.matches("<failure").count(), 2, "{xml}");
+    assert!(
+        xml.contains("name=\"mimispec.corpus_digest\" value=\"sha256:"),
+        "provenance is in the report"
+    );
 }
 
 #[test]
@@ -455,4 +459,18 @@ fn parallel_jobs_give_the_same_verdicts() {
     )
     .unwrap();
     assert_eq!(verdicts(&run), expected_fault_verdicts());
+}
+
+#[test]
+fn the_ci_kit_example_expectations_load() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ci/expect.example.yaml");
+    let corpus = Corpus::embedded().unwrap();
+    let e = mimispec::expectations::Expectations::load(
+        "expect.example.yaml",
+        &std::fs::read(path).unwrap(),
+        &corpus.cases,
+    )
+    .unwrap();
+    assert_eq!(e.failures.len(), 2);
+    assert_eq!(e.map_code("E_NO_AT"), "immi.msg_id.missing_at");
 }

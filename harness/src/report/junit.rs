@@ -49,7 +49,19 @@ pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
         }
         suites
             .entry(c.document())
-            .or_insert_with(|| TestSuite::new(c.document()))
+            .or_insert_with(|| {
+                let mut suite = TestSuite::new(c.document());
+                suite.add_property(Property::new("mimispec.version", crate::SUITE_VERSION));
+                suite.add_property(Property::new(
+                    "mimispec.corpus_digest",
+                    ctx.corpus_digest.as_str(),
+                ));
+                suite.add_property(Property::new(
+                    "implementation",
+                    format!("{} {}", run.info.name, run.info.version),
+                ));
+                suite
+            })
             .add_test_case(tc);
     }
     let mut report = Report::new("mimispec");

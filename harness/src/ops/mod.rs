@@ -9,6 +9,7 @@
 mod application_mime;
 mod discovery;
 mod immi;
+mod immi_message;
 
 use base64::Engine as _;
 use serde_json::Value;

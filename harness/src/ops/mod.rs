@@ -51,6 +51,7 @@ pub struct OpSpec {
 pub fn all() -> impl Iterator<Item = &'static OpSpec> {
     immi::OPS
         .iter()
+        .chain(immi_message::OPS)
         .chain(discovery::OPS)
         .chain(application_mime::OPS)
 }

@@ -6,5 +6,6 @@
 //! whose `code()` is a stable dotted string; vectors assert on codes, never
 //! on Display text.
 
+pub mod application_mime;
 pub mod discovery;
 pub mod immi;

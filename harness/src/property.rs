@@ -10,8 +10,16 @@ use crate::vector::Property;
 /// `Ok` when the property holds; otherwise one line saying what does not.
 pub fn check(p: &Property, result: &Value) -> Result<(), String> {
     match p {
-        Property::Reparse { op, result: want } => {
-            let Some(outcome) = crate::ops::run(op, result) else {
+        Property::Reparse {
+            op,
+            with,
+            result: want,
+        } => {
+            let mut input = result.clone();
+            if let (Some(Value::Object(extra)), Value::Object(map)) = (with, &mut input) {
+                map.extend(extra.clone());
+            }
+            let Some(outcome) = crate::ops::run(op, &input) else {
                 return Err(format!("reparse: no op {op}"));
             };
             match (outcome, want) {

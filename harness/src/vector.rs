@@ -131,6 +131,9 @@ pub struct Reject {
 pub enum Property {
     Reparse {
         op: String,
+        /// Members added to the result to make the op's input (a key, say).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<Value>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         result: Option<Value>,
     },
@@ -166,6 +169,7 @@ struct PropertyDoc {
 #[serde(deny_unknown_fields)]
 struct ReparseDoc {
     op: String,
+    with: Option<Value>,
     result: Option<Value>,
 }
 
@@ -204,6 +208,7 @@ impl PropertyDoc {
         match (self.reparse, self.crlf, self.equals) {
             (Some(r), None, None) => Ok(Property::Reparse {
                 op: r.op,
+                with: r.with,
                 result: r.result,
             }),
             (None, Some(c), None) => Ok(Property::Crlf { path: c.path }),
@@ -326,7 +331,7 @@ impl Corpus {
             if !path.ends_with(".yaml") || path == REGISTER {
                 continue;
             }
-            match load_file(path, bytes) {
+            match load_file(path, bytes, &files) {
                 Ok(mut c) => cases.append(&mut c),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -427,7 +432,34 @@ fn valid_name(name: &str) -> bool {
             .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
-fn load_file(path: &str, bytes: &[u8]) -> Result<Vec<Case>, Vec<LoadError>> {
+/// The member that names a corpus file whose bytes stand in its place.
+pub const FILE_MARKER: &str = "$file";
+
+/// Replaces every `{"$file": "path"}` in `v` with that file's bytes (a
+/// string when UTF-8, else `$base64`), so vectors can share keys and
+/// messages kept beside them.
+fn resolve_files(v: &mut Value, files: &[(String, Vec<u8>)]) -> Result<(), String> {
+    match v {
+        Value::Object(map) if map.len() == 1 && map.contains_key(FILE_MARKER) => {
+            let path = map[FILE_MARKER].as_str().ok_or("$file must name a path")?;
+            let (_, bytes) = files
+                .iter()
+                .find(|(p, _)| p == path)
+                .ok_or_else(|| format!("$file {path:?} is not in the corpus"))?;
+            *v = ops::bytes_value(bytes);
+            Ok(())
+        }
+        Value::Object(map) => map.values_mut().try_for_each(|v| resolve_files(v, files)),
+        Value::Array(items) => items.iter_mut().try_for_each(|v| resolve_files(v, files)),
+        _ => Ok(()),
+    }
+}
+
+fn load_file(
+    path: &str,
+    bytes: &[u8],
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<Case>, Vec<LoadError>> {
     let parts: Vec<&str> = path.split('/').collect();
     let err = |line, msg: String| vec![LoadError::new(path, line, msg)];
     if parts.len() != 3 || !DOCUMENTS.contains(&parts[0]) {
@@ -483,7 +515,9 @@ fn load_file(path: &str, bytes: &[u8]) -> Result<Vec<Case>, Vec<LoadError>> {
             continue;
         };
         check_op(&op, &doc.document).unwrap_or_else(|m| bad(format!("{id}: {m}")));
-        if !c.input.is_object() {
+        let mut input = c.input;
+        resolve_files(&mut input, files).unwrap_or_else(|m| bad(format!("{id}: {m}")));
+        if !input.is_object() {
             bad(format!("{id}: input must be a mapping"));
         }
         let expect = match c.expect.resolve() {
@@ -498,6 +532,14 @@ fn load_file(path: &str, bytes: &[u8]) -> Result<Vec<Case>, Vec<LoadError>> {
             bad(format!(
                 "{id}: a reject case needs a reason naming the rule the input breaks"
             ));
+        }
+        let mut expect = expect;
+        if let Expect::Properties(props) = &mut expect {
+            for p in props.iter_mut() {
+                if let Property::Reparse { with: Some(w), .. } = p {
+                    resolve_files(w, files).unwrap_or_else(|m| bad(format!("{id}: {m}")));
+                }
+            }
         }
         if let Expect::Properties(props) = &expect {
             if props.is_empty() {
@@ -530,7 +572,7 @@ fn load_file(path: &str, bytes: &[u8]) -> Result<Vec<Case>, Vec<LoadError>> {
             },
             level,
             op,
-            input: c.input,
+            input,
             expect,
             reason,
             tags,
@@ -563,7 +605,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<Vec<Case>, Vec<LoadError>> {
-        load_file("immi-content/msg-id/t.yaml", text.as_bytes())
+        load_file("immi-content/msg-id/t.yaml", text.as_bytes(), &[])
     }
 
     const OK: &str = "document: immi-content\nsection: \"5.1\"\nop: immi.msg_id.parse\nlevel: MUST\ncases:\n  - name: a\n    description: d\n    input: {text: \"<a@b>\"}\n    expect: {result: {id_left: a, id_right: b}}\n";
@@ -600,6 +642,20 @@ mod tests {
     fn refuses_unknown_op_and_wrong_family() {
         let e = load(&OK.replace("immi.msg_id.parse", "immi.nope.parse")).unwrap_err();
         assert!(e[0].message.contains("unknown op"), "{e:?}");
+    }
+
+    #[test]
+    fn file_markers_become_the_files_bytes() {
+        let text = OK.replace("{text: \"<a@b>\"}", "{text: {$file: keys/k.asc}}");
+        let files = vec![("keys/k.asc".to_string(), b"<a@b>".to_vec())];
+        let cases = load_file("immi-content/msg-id/t.yaml", text.as_bytes(), &files).unwrap();
+        assert_eq!(cases[0].input, serde_json::json!({"text": "<a@b>"}));
+        let e = load_file("immi-content/msg-id/t.yaml", text.as_bytes(), &[]).unwrap_err();
+        assert!(
+            e[0].message
+                .contains("$file \"keys/k.asc\" is not in the corpus"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod application_mime;
 mod discovery;
 mod immi;
 mod immi_message;
+mod pep;
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -54,6 +55,7 @@ pub fn all() -> impl Iterator<Item = &'static OpSpec> {
         .chain(immi_message::OPS)
         .chain(discovery::OPS)
         .chain(application_mime::OPS)
+        .chain(pep::OPS)
 }
 
 pub fn find(name: &str) -> Option<&'static OpSpec> {

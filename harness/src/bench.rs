@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 
-use crate::run::execute;
+use crate::run::{RunOptions, execute};
 use crate::subject::{ExternalConfig, Mode, SubjectSpec};
 use crate::vector::Case;
-use crate::verdict::Judge;
 
 pub struct Figure {
     pub name: &'static str,
@@ -30,7 +29,10 @@ pub fn measure(
     rounds: usize,
     oneshot_rounds: usize,
 ) -> Result<Vec<Figure>, String> {
-    let judge = Judge::default();
+    let opts = RunOptions {
+        jobs: 1,
+        ..RunOptions::default()
+    };
     let hidden = ProgressBar::hidden();
     let mut ext = ExternalConfig::new(adapter.0, adapter.1);
     let persistent = SubjectSpec::External(ext.clone());
@@ -45,7 +47,7 @@ pub fn measure(
     for (name, spec, n) in paths {
         let (mut per_case, mut setup) = (Vec::new(), Vec::new());
         for _ in 0..n.max(1) {
-            let run = execute(cases, &spec, &judge, 1, &hidden).map_err(|e| e.to_string())?;
+            let run = execute(cases, &spec, &opts, &hidden).map_err(|e| e.to_string())?;
             let busy: Duration = run.records.iter().map(|r| r.duration).sum();
             per_case.push(busy / cases.len().max(1) as u32);
             setup.push(run.elapsed.saturating_sub(busy));

@@ -9,6 +9,7 @@ pub mod adapter;
 pub mod ambiguity;
 pub mod bench;
 pub mod diff;
+pub mod dns;
 pub mod expectations;
 pub mod ops;
 pub mod property;

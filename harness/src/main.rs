@@ -9,7 +9,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use mimispec::expectations::Expectations;
 use mimispec::report::{self, Context, Human};
-use mimispec::run::{Filter, IdPattern, execute};
+use mimispec::run::{Filter, IdPattern, RunOptions, execute};
 use mimispec::subject::{ExternalConfig, Mode, SubjectSpec};
 use mimispec::vector::{Corpus, Level};
 use mimispec::verdict::Judge;
@@ -30,6 +30,11 @@ enum Command {
     Run(Box<RunArgs>),
     /// Serve the reference over the stdin/stdout protocol.
     Adapter,
+    /// Serve one case's mock DNS zone on 127.0.0.1 until interrupted.
+    Dns {
+        #[command(subcommand)]
+        command: DnsCommand,
+    },
     /// Measure cases per second in process, persistent and one-shot.
     Bench {
         /// Rounds per path; the median is reported.
@@ -38,6 +43,25 @@ enum Command {
         /// Rounds for the one-shot path (a process per case is slow).
         #[arg(long, default_value_t = 3)]
         one_shot_rounds: usize,
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DnsCommand {
+    /// Start the zone of a resolve case and print where it listens.
+    Serve {
+        /// The case id, e.g. mimi-discovery/resolve/email#section-5-1-1-two-steps
+        #[arg(long)]
+        case: String,
+        #[arg(long, default_value_t = 65280, value_name = "CODE")]
+        mimi_type: u16,
+        #[arg(long, default_value_t = 65281, value_name = "CODE")]
+        mimix_type: u16,
+        /// Stop after this many seconds (default: until Ctrl-C).
+        #[arg(long, value_name = "SECONDS")]
+        seconds: Option<u64>,
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
@@ -100,6 +124,12 @@ struct RunArgs {
     /// Write an HTML report here, to publish.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// The type code the mock DNS zone serves MIMI records under.
+    #[arg(long, default_value_t = 65280, value_name = "CODE")]
+    mimi_type: u16,
+    /// The type code the mock DNS zone serves MIMIX records under.
+    #[arg(long, default_value_t = 65281, value_name = "CODE")]
+    mimix_type: u16,
     /// Show every case that is not a plain pass, informational ones too.
     #[arg(long, short)]
     verbose: bool,
@@ -163,6 +193,24 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(*args),
         Command::Adapter => adapter(),
+        Command::Dns {
+            command:
+                DnsCommand::Serve {
+                    case,
+                    mimi_type,
+                    mimix_type,
+                    seconds,
+                    vectors,
+                },
+        } => dns_serve(
+            &case,
+            mimispec::dns::TypeCodes {
+                mimi: mimi_type,
+                mimix: mimix_type,
+            },
+            seconds,
+            vectors,
+        ),
         Command::Bench {
             rounds,
             one_shot_rounds,
@@ -268,6 +316,13 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     if let Some(e) = &args.expect {
         rerun.extend(["--expect".to_string(), e.display().to_string()]);
     }
+    let types = mimispec::dns::TypeCodes {
+        mimi: args.mimi_type,
+        mimix: args.mimix_type,
+    };
+    if types.mimi == types.mimix {
+        return Err(Fatal("--mimi-type and --mimix-type must differ".into()));
+    }
     let judge = Judge {
         strict: args.strict,
         strict_codes: args.strict_codes,
@@ -288,7 +343,8 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     } else {
         ProgressBar::hidden()
     };
-    let result = execute(&cases, &spec, &judge, jobs, &progress)?;
+    let opts = RunOptions { judge, jobs, types };
+    let result = execute(&cases, &spec, &opts, &progress)?;
     progress.finish_and_clear();
     let ctx = Context {
         rerun_base: rerun,
@@ -370,6 +426,63 @@ fn bench(
             per * 1e6,
             f.setup.as_secs_f64() * 1e3
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dns_serve(
+    id: &str,
+    types: mimispec::dns::TypeCodes,
+    seconds: Option<u64>,
+    vectors: Option<PathBuf>,
+) -> Result<ExitCode, Fatal> {
+    use std::io::Write as _;
+    let corpus = load_corpus(&vectors)?;
+    let case = corpus
+        .cases
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Fatal(format!("no case {id:?}")))?;
+    let zone = case
+        .zone
+        .as_ref()
+        .ok_or_else(|| Fatal(format!("{id} has no zone")))?;
+    let dns = mimispec::dns::MockDns::start(zone, types)?;
+    let addr = dns.addr;
+    println!(
+        "{id}: serving on {addr} (UDP and TCP); MIMI is TYPE{}, MIMIX is TYPE{}",
+        types.mimi, types.mimix
+    );
+    if let Some(o) = &dns.oracle {
+        println!("oracle: {}", o.url);
+    }
+    if let Some(r) = zone.records.first() {
+        let code = if r.rtype.eq_ignore_ascii_case("MIMIX") {
+            types.mimix
+        } else {
+            types.mimi
+        };
+        println!(
+            "try: dig @{} -p {} {} TYPE{code}",
+            addr.ip(),
+            addr.port(),
+            r.name
+        );
+    }
+    println!(
+        "input: {}",
+        serde_json::to_string(&mimispec::dns::inject(&case.input, &dns, types))?
+    );
+    let _ = std::io::stdout().flush();
+    let deadline = seconds.map(|s| std::time::Instant::now() + Duration::from_secs(s));
+    let mut shown = 0;
+    while deadline.is_none_or(|d| std::time::Instant::now() < d) {
+        std::thread::sleep(Duration::from_millis(100));
+        for q in dns.queries().iter().skip(shown) {
+            println!("query: {} {} ({})", q.name, q.rtype, q.transport);
+            shown += 1;
+        }
+        let _ = std::io::stdout().flush();
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use globset::{Glob, GlobMatcher};
 use indicatif::ProgressBar;
 use serde_json::Value;
 
+use crate::dns::{MockDns, Query, TypeCodes};
 use crate::protocol::ImplInfo;
 use crate::subject::{Outcome, StartError, SubjectSpec};
 use crate::vector::{Case, Level};
@@ -71,6 +72,17 @@ pub struct Record {
     pub actual: Option<Value>,
     pub stderr: String,
     pub duration: Duration,
+    /// The queries the mock DNS zone received, for resolve cases.
+    pub queries: Option<Vec<Query>>,
+}
+
+/// What a run needs besides the cases and the subject.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub judge: Judge,
+    pub jobs: usize,
+    /// The type codes the mock DNS zone serves MIMI and MIMIX under.
+    pub types: TypeCodes,
 }
 
 impl Record {
@@ -100,12 +112,11 @@ impl RunResult {
 pub fn execute(
     cases: &[Case],
     spec: &SubjectSpec,
-    judge: &Judge,
-    jobs: usize,
+    opts: &RunOptions,
     progress: &ProgressBar,
 ) -> Result<RunResult, StartError> {
     let start = Instant::now();
-    let jobs = jobs.clamp(1, cases.len().max(1));
+    let jobs = opts.jobs.clamp(1, cases.len().max(1));
     let mut subjects = Vec::with_capacity(jobs);
     for _ in 0..jobs {
         subjects.push(spec.start()?);
@@ -120,7 +131,7 @@ pub fn execute(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(case) = cases.get(i) else { break };
-                    let record = run_case(subject.as_mut(), case, judge);
+                    let record = run_case(subject.as_mut(), case, opts);
                     progress.inc(1);
                     if let Ok(mut slots) = slots.lock() {
                         slots[i] = Some(record);
@@ -142,7 +153,12 @@ pub fn execute(
     })
 }
 
-fn run_case(subject: &mut dyn crate::subject::Subject, case: &Case, judge: &Judge) -> Record {
+/// Runs one case: serves its zone, if it has one, sends it, judges it.
+pub fn run_case(
+    subject: &mut dyn crate::subject::Subject,
+    case: &Case,
+    opts: &RunOptions,
+) -> Record {
     let info = subject.info();
     let missing = if !info.supports(&case.op) {
         Some(format!(
@@ -155,30 +171,60 @@ fn run_case(subject: &mut dyn crate::subject::Subject, case: &Case, judge: &Judg
             .filter(|f| !info.has_feature(f))
             .map(|f| format!("the implementation does not declare feature {f}"))
     };
-    if let Some(why) = missing {
-        let judgement = Judgement {
+    let unsupported = |why: String| Record {
+        case: case.clone(),
+        judgement: Judgement {
             verdict: Verdict::Unsupported,
             matched: None,
             detail: Some(why),
-        };
-        return Record {
-            case: case.clone(),
-            judgement,
-            actual: None,
-            stderr: String::new(),
-            duration: Duration::ZERO,
-        };
+        },
+        actual: None,
+        stderr: String::new(),
+        duration: Duration::ZERO,
+        queries: None,
+    };
+    if let Some(why) = missing {
+        return unsupported(why);
     }
-    let answer = subject.call(&case.id, &case.op, &case.input);
+    let dns = match &case.zone {
+        Some(zone) => match MockDns::start(zone, opts.types) {
+            Ok(d) => Some(d),
+            // Not the implementation's fault: say so, never pass.
+            Err(e) => {
+                let judgement = Judgement {
+                    verdict: Verdict::Crash,
+                    matched: None,
+                    detail: Some(format!("mimispec could not start the mock DNS zone: {e}")),
+                };
+                return Record {
+                    judgement,
+                    ..unsupported(String::new())
+                };
+            }
+        },
+        None => None,
+    };
+    let input = match &dns {
+        Some(d) => crate::dns::inject(&case.input, d, opts.types),
+        None => case.input.clone(),
+    };
+    let answer = subject.call(&case.id, &case.op, &input);
+    let queries = dns.as_ref().map(MockDns::queries);
+    drop(dns);
     let actual = match &answer.outcome {
         Outcome::Reply(r) => Some(r.to_json()),
         _ => None,
     };
+    let extra = match (&case.queries, &queries) {
+        (Some(checks), Some(log)) => checks.check(log).err(),
+        _ => None,
+    };
     Record {
         case: case.clone(),
-        judgement: judge.judge(case, &answer.outcome),
+        judgement: opts.judge.judge_with(case, &answer.outcome, extra),
         actual,
         stderr: answer.stderr,
         duration: answer.duration,
+        queries,
     }
 }

@@ -249,6 +249,8 @@ struct CaseDoc {
     input: Value,
     expect: ExpectDoc,
     reason: Option<String>,
+    zone: Option<crate::dns::Zone>,
+    queries: Option<crate::dns::QueryChecks>,
 }
 
 /// Where a case's requirement comes from.
@@ -283,6 +285,12 @@ pub struct Case {
     pub feature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ambiguity: Option<String>,
+    /// The mock DNS zone served while this case runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<crate::dns::Zone>,
+    /// What the case asserts about the queries the zone received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queries: Option<crate::dns::QueryChecks>,
 }
 
 impl Case {
@@ -559,6 +567,14 @@ fn load_file(
                 "{id}: unknown feature {f:?} (features are listed in harness/src/ops/mod.rs and PROTOCOL.md)"
             ));
         }
+        if let Some(zone) = &c.zone {
+            crate::dns::check_zone(zone).unwrap_or_else(|m| bad(format!("{id}: zone: {m}")));
+        }
+        if c.queries.is_some() && c.zone.is_none() {
+            bad(format!(
+                "{id}: queries are checked against a zone, and the case has none"
+            ));
+        }
         let mut tags = doc.tags.clone();
         tags.extend(c.tags);
         cases.push(Case {
@@ -578,6 +594,8 @@ fn load_file(
             tags,
             feature,
             ambiguity: c.ambiguity,
+            zone: c.zone,
+            queries: c.queries,
         });
     }
     if errors.is_empty() {

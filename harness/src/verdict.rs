@@ -92,6 +92,12 @@ pub struct Judgement {
 
 impl Judge {
     pub fn judge(&self, case: &Case, outcome: &Outcome) -> Judgement {
+        self.judge_with(case, outcome, None)
+    }
+
+    /// Judges with a failure found outside the answer (the queries a
+    /// resolve case made): the case cannot pass with one.
+    pub fn judge_with(&self, case: &Case, outcome: &Outcome, extra: Option<String>) -> Judgement {
         let listed = self.expectations.expected_failure(&case.id);
         let (matched, detail) = match outcome {
             Outcome::Reply(Reply::Unsupported(why)) => {
@@ -106,7 +112,10 @@ impl Judge {
                     detail,
                 };
             }
-            Outcome::Reply(reply) => self.check(case, reply),
+            Outcome::Reply(reply) => match (self.check(case, reply), extra) {
+                ((m, d), None) => (m, d),
+                ((_, d), Some(x)) => (false, Some(d.map_or(x.clone(), |d| format!("{d}\n{x}")))),
+            },
             Outcome::Timeout(t) => {
                 let v = if listed.is_some() {
                     Verdict::ExpectedFail

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use mimispec::report::{Context, Human};
-use mimispec::run::Record;
+use mimispec::run::{RunOptions, run_case};
 use mimispec::subject::{ExternalConfig, Subject, SubjectSpec};
 use mimispec::vector::{Case, Corpus};
 use mimispec::verdict::{Judge, Verdict};
@@ -31,29 +31,20 @@ fn check(subject: &mut dyn Subject, case: &Case, kind: &str) -> Result<(), Faile
         strict_codes: true,
         ..Judge::default()
     };
-    let answer = subject.call(&case.id, &case.op, &case.input);
-    let judgement = judge.judge(case, &answer.outcome);
-    match judgement.verdict {
+    let opts = RunOptions {
+        judge,
+        jobs: 1,
+        ..RunOptions::default()
+    };
+    let record = run_case(subject, case, &opts);
+    match record.verdict() {
         Verdict::Pass | Verdict::Informational => Ok(()),
-        _ => {
-            let actual = match &answer.outcome {
-                mimispec::subject::Outcome::Reply(r) => Some(r.to_json()),
-                _ => None,
-            };
-            let record = Record {
-                case: case.clone(),
-                judgement,
-                actual,
-                stderr: answer.stderr,
-                duration: answer.duration,
-            };
-            Err(Human {
-                ctx: &context(kind),
-                verbose: true,
-            }
-            .block(&record)
-            .into())
+        _ => Err(Human {
+            ctx: &context(kind),
+            verbose: true,
         }
+        .block(&record)
+        .into()),
     }
 }
 

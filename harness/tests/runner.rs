@@ -8,10 +8,10 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use indicatif::ProgressBar;
-use mimispec::run::{RunResult, execute};
+use mimispec::run::{RunOptions, RunResult, execute};
 use mimispec::subject::{ExternalConfig, Mode, SubjectSpec};
 use mimispec::vector::Corpus;
-use mimispec::verdict::{Judge, Verdict};
+use mimispec::verdict::Verdict;
 
 /// The broken adapter, built once per test run: `cargo test --test runner`
 /// does not build examples, and a stale one would test old behaviour.
@@ -70,8 +70,10 @@ fn run_faults(mode: Mode, extra: &[&str]) -> RunResult {
     execute(
         &corpus.cases,
         &SubjectSpec::External(cfg),
-        &Judge::default(),
-        1,
+        &RunOptions {
+            jobs: 1,
+            ..RunOptions::default()
+        },
         &ProgressBar::hidden(),
     )
     .unwrap()
@@ -453,8 +455,10 @@ fn parallel_jobs_give_the_same_verdicts() {
     let run = execute(
         &corpus.cases,
         &SubjectSpec::External(cfg),
-        &Judge::default(),
-        3,
+        &RunOptions {
+            jobs: 3,
+            ..RunOptions::default()
+        },
         &ProgressBar::hidden(),
     )
     .unwrap();

@@ -66,6 +66,25 @@ impl Human<'_> {
             }
             _ => {}
         }
+        if let Some(queries) = r
+            .queries
+            .as_ref()
+            .filter(|_| r.judgement.matched == Some(false))
+        {
+            let shown: Vec<String> = queries
+                .iter()
+                .map(|q| format!("{} {} ({})", q.name, q.rtype, q.transport))
+                .collect();
+            let _ = writeln!(
+                s,
+                "dns queries: {}",
+                if shown.is_empty() {
+                    "none".into()
+                } else {
+                    sanitize(&shown.join(", "))
+                }
+            );
+        }
         if !r.stderr.trim().is_empty() {
             let _ = writeln!(s, "stderr:");
             indent(&mut s, &sanitize(r.stderr.trim_end()));

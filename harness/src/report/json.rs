@@ -43,6 +43,7 @@ pub fn to_json(run: &RunResult, ctx: &Context) -> Value {
                 "detail": r.judgement.detail,
                 "duration_us": r.duration.as_micros() as u64,
                 "stderr": r.stderr,
+                "dns_queries": r.queries,
             })
         })
         .collect();

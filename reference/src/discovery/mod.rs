@@ -11,10 +11,12 @@
 //! Where the draft is ambiguous the choice taken is recorded in the
 //! ambiguity register under `DISCOVERY-*`; the module docs name the entry.
 
+pub mod dns;
 pub mod email;
 pub mod enum_domain;
 pub mod mssi;
 pub mod mui;
+pub mod resolve;
 
 pub use email::EmailError;
 pub use enum_domain::EnumError;

@@ -1,0 +1,175 @@
+//! The zone a case declares, and the checks it makes on the queries.
+//! Plain data: no hickory type appears here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Records and faults served for one case (see vectors/SCHEMA.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    #[serde(default)]
+    pub records: Vec<RecordSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    /// The mock oracle's entries: identifier to MSSSI definition strings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oracle: Option<BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSpec {
+    pub name: String,
+    /// MIMI, MIMIX, CNAME, TXT, or TYPEnnn.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// MIMI and TXT: the text, cut into character-strings of 255 octets;
+    /// MIMIX and CNAME: a domain name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// MIMI and TXT: the character-strings, exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strings: Option<Vec<String>>,
+    /// Any type: the RDATA bytes in hex, for malformed data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdata_hex: Option<String>,
+    /// Serve this many copies, `{i}` in `data` replaced by 1, 2, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    pub name: String,
+    /// The query type it applies to; all types when absent.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub rtype: Option<String>,
+    pub fault: FaultKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    Servfail,
+    Refused,
+    Nxdomain,
+    /// No answer at all: the client must time out.
+    Drop,
+    /// Over UDP, an empty answer with TC set: the client must retry over TCP.
+    TruncateUdp,
+}
+
+/// One query the mock received, in arrival order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Query {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// `udp`, `tcp`, or `http` for the oracle.
+    pub transport: &'static str,
+}
+
+/// What a case asserts about the queries (vectors/SCHEMA.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryChecks {
+    /// Asked in this order (other queries may come between).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<QueryPattern>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_asked: Vec<QueryPattern>,
+    /// The oracle was (true) or was not (false) consulted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oracle: Option<bool>,
+    /// Some query came over TCP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryPattern {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub rtype: Option<String>,
+}
+
+impl QueryPattern {
+    fn matches(&self, q: &Query) -> bool {
+        self.name.as_ref().is_none_or(|n| normalize(n) == q.name)
+            && self
+                .rtype
+                .as_ref()
+                .is_none_or(|t| t.eq_ignore_ascii_case(&q.rtype))
+    }
+}
+
+impl std::fmt::Display for QueryPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}",
+            self.name.as_deref().unwrap_or("*"),
+            self.rtype.as_deref().unwrap_or("*")
+        )
+    }
+}
+
+/// Lowercase, no trailing dot: the form names are compared in.
+pub fn normalize(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl QueryChecks {
+    /// `Ok` when the log meets every check; otherwise what did not hold.
+    pub fn check(&self, log: &[Query]) -> Result<(), String> {
+        let mut problems = Vec::new();
+        let mut rest = log.iter();
+        for want in &self.asked {
+            if !rest.any(|q| want.matches(q)) {
+                problems.push(format!("no query for {want} (in this order)"));
+                break;
+            }
+        }
+        for not in &self.not_asked {
+            if let Some(q) = log.iter().find(|q| not.matches(q)) {
+                problems.push(format!(
+                    "asked {} {} over {}, which it must not",
+                    q.name, q.rtype, q.transport
+                ));
+            }
+        }
+        let oracle = log.iter().any(|q| q.transport == "http");
+        match self.oracle {
+            Some(true) if !oracle => problems.push("the oracle was not consulted".into()),
+            Some(false) if oracle => {
+                problems.push("the oracle was consulted, though DNS gave an answer".into())
+            }
+            _ => {}
+        }
+        if self.tcp == Some(true) && !log.iter().any(|q| q.transport == "tcp") {
+            problems.push("no query came over TCP after a truncated UDP answer".into());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            let seen: Vec<String> = log
+                .iter()
+                .map(|q| format!("{} {} ({})", q.name, q.rtype, q.transport))
+                .collect();
+            Err(format!(
+                "{}; the queries were: {}",
+                problems.join("; "),
+                if seen.is_empty() {
+                    "none".into()
+                } else {
+                    seen.join(", ")
+                }
+            ))
+        }
+    }
+}

@@ -63,3 +63,43 @@ pub fn measure(
     }
     Ok(figures)
 }
+
+/// The cost of a resolve case end to end, in process: the mock zone's
+/// start, the queries, the teardown. Cases whose zone drops queries are
+/// left out: they wait for the client's timeout by design.
+pub fn resolve_cost(
+    cases: &[Case],
+    features: Vec<String>,
+    rounds: usize,
+) -> Result<Option<(usize, Duration)>, String> {
+    let resolve: Vec<&Case> = cases
+        .iter()
+        .filter(|c| {
+            c.zone.as_ref().is_some_and(|z| {
+                !z.faults
+                    .iter()
+                    .any(|f| f.fault == crate::dns::FaultKind::Drop)
+            })
+        })
+        .collect();
+    if resolve.is_empty() {
+        return Ok(None);
+    }
+    let mut subject = SubjectSpec::Reference { features }
+        .start()
+        .map_err(|e| e.to_string())?;
+    let opts = RunOptions {
+        jobs: 1,
+        ..RunOptions::default()
+    };
+    let mut per_case = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let start = std::time::Instant::now();
+        for c in &resolve {
+            crate::run::run_case(subject.as_mut(), c, &opts);
+        }
+        per_case.push(start.elapsed() / resolve.len() as u32);
+    }
+    per_case.sort();
+    Ok(Some((resolve.len(), per_case[per_case.len() / 2])))
+}

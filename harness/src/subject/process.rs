@@ -257,7 +257,8 @@ pub fn spin_until_readable(fd: std::os::fd::BorrowedFd<'_>, spin: Duration) -> b
         if Instant::now() >= until {
             return false;
         }
-        std::hint::spin_loop();
+        // Yield rather than spin: on a busy machine the peer may need this core.
+        std::thread::yield_now();
     }
 }
 

@@ -103,6 +103,24 @@ impl RunResult {
         self.records.iter().filter(|r| r.verdict() == v).count()
     }
 
+    /// Verdict counts per document, for every report.
+    pub fn counts_by_document(
+        &self,
+    ) -> std::collections::BTreeMap<&str, std::collections::BTreeMap<Verdict, usize>> {
+        let mut by_doc: std::collections::BTreeMap<
+            &str,
+            std::collections::BTreeMap<Verdict, usize>,
+        > = Default::default();
+        for r in &self.records {
+            *by_doc
+                .entry(r.case.document())
+                .or_default()
+                .entry(r.verdict())
+                .or_default() += 1;
+        }
+        by_doc
+    }
+
     pub fn ok(&self, strict: bool) -> bool {
         !self.records.iter().any(|r| r.verdict().fails_run(strict))
     }

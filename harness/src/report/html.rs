@@ -1,7 +1,6 @@
 //! `--html`: a self-contained page to publish. Everything in it that came
 //! from an implementation or a vector is escaped.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Context;
@@ -55,14 +54,7 @@ pub fn to_html(run: &RunResult, ctx: &Context) -> String {
             "<b class=fail>FAILED</b>"
         }
     );
-    let mut by_doc: BTreeMap<&str, BTreeMap<Verdict, usize>> = BTreeMap::new();
-    for r in &run.records {
-        *by_doc
-            .entry(r.case.document())
-            .or_default()
-            .entry(r.verdict())
-            .or_default() += 1;
-    }
+    let by_doc = run.counts_by_document();
     s.push_str("<table><tr><th>document</th>");
     for v in Verdict::ALL {
         let _ = write!(s, "<th class={0}>{0}</th>", v.as_str());

@@ -102,14 +102,7 @@ fn indent(s: &mut String, text: &str) {
 
 /// Counts per document and verdict, and the closing line.
 pub fn summary(run: &RunResult, ctx: &Context) -> String {
-    let mut by_doc: BTreeMap<&str, BTreeMap<Verdict, usize>> = BTreeMap::new();
-    for r in &run.records {
-        *by_doc
-            .entry(r.case.document())
-            .or_default()
-            .entry(r.verdict())
-            .or_default() += 1;
-    }
+    let by_doc = run.counts_by_document();
     let mut s = String::new();
     let _ = writeln!(
         s,

@@ -9,16 +9,18 @@ use crate::diff::expected_json;
 use crate::run::RunResult;
 
 pub fn to_json(run: &RunResult, ctx: &Context) -> Value {
+    let by_doc = run.counts_by_document();
+    let named = |counts: &BTreeMap<crate::verdict::Verdict, usize>| -> BTreeMap<&str, usize> {
+        counts.iter().map(|(v, n)| (v.as_str(), *n)).collect()
+    };
     let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut documents: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-    for r in &run.records {
-        *verdicts.entry(r.verdict().as_str()).or_default() += 1;
-        *documents
-            .entry(r.case.document())
-            .or_default()
-            .entry(r.verdict().as_str())
-            .or_default() += 1;
+    for counts in by_doc.values() {
+        for (v, n) in named(counts) {
+            *verdicts.entry(v).or_default() += n;
+        }
     }
+    let documents: BTreeMap<&str, BTreeMap<&str, usize>> =
+        by_doc.iter().map(|(d, c)| (*d, named(c))).collect();
     let cases: Vec<Value> = run
         .records
         .iter()

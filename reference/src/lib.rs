@@ -9,3 +9,4 @@
 pub mod application_mime;
 pub mod discovery;
 pub mod immi;
+pub mod pep;

@@ -233,7 +233,7 @@ fn character_strings(strings: &[&[u8]]) -> Vec<u8> {
 
 fn hex(s: &str) -> Result<Vec<u8>, String> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(format!("rdata_hex {s:?} has an odd number of digits"));
     }
     (0..s.len())
@@ -394,12 +394,12 @@ impl ZoneHandler {
         let apex = Self::apex(&current);
         if qtype == 6 && current == apex {
             answers.extend(self.soa(&apex));
-        } else if qtype == 2 && current == apex {
-            if let Ok(ns) = fqdn("ns.mock.invalid") {
-                if let Ok(owner) = fqdn(&apex) {
-                    answers.push(Record::from_rdata(owner, TTL, RData::NS(NS(ns))));
-                }
-            }
+        } else if qtype == 2
+            && current == apex
+            && let Ok(ns) = fqdn("ns.mock.invalid")
+            && let Ok(owner) = fqdn(&apex)
+        {
+            answers.push(Record::from_rdata(owner, TTL, RData::NS(NS(ns))));
         }
         let code = if answers.is_empty() && !self.exists(&current) {
             ResponseCode::NXDomain

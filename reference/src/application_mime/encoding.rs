@@ -32,7 +32,7 @@ pub fn base64_decode(body: &[u8]) -> Result<Vec<u8>, MimeError> {
         .copied()
         .filter(|b| !matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
         .collect();
-    if chars.len() % 4 != 0 {
+    if !chars.len().is_multiple_of(4) {
         return Err(MimeError::BadBase64);
     }
     let mut out = Vec::with_capacity(chars.len() / 4 * 3);

@@ -1,5 +1,7 @@
 //! immi-content: draft-mahy-dispatch-immi-content-00.
 
+pub mod cpim;
+pub mod datetime;
 pub mod disposition;
 pub mod msg_id;
 

@@ -407,13 +407,12 @@ pub fn read(
             inner_entity = entity::parse(bytes).map_err(plain)?;
             tree = view(bytes).map_err(plain)?;
             let mut info = wrapped_info;
-            if version == Version::V2_0 {
-                if let Some(text) = first_text(&mut tree) {
-                    if let Some(v) = marker(text) {
-                        info = Some(inner_value(v)?);
-                        drop_first_line(text);
-                    }
-                }
+            if version == Version::V2_0
+                && let Some(text) = first_text(&mut tree)
+                && let Some(v) = marker(text)
+            {
+                info = Some(inner_value(v)?);
+                drop_first_line(text);
             }
             (&inner_entity.fields[..], info)
         }

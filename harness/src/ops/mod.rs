@@ -9,6 +9,7 @@
 mod application_mime;
 mod discovery;
 mod immi;
+mod immi_conversation;
 mod immi_message;
 mod pep;
 
@@ -53,6 +54,7 @@ pub fn all() -> impl Iterator<Item = &'static OpSpec> {
     immi::OPS
         .iter()
         .chain(immi_message::OPS)
+        .chain(immi_conversation::OPS)
         .chain(discovery::OPS)
         .chain(application_mime::OPS)
         .chain(pep::OPS)

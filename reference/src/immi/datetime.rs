@@ -38,17 +38,18 @@ impl DateTime {
         format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
     }
 
-    /// A sort key for the instant: seconds since 0000-03-01 plus the fraction
-    /// digits; leap second 60 sorts after :59 of the same minute.
-    pub fn sort_key(&self) -> (i64, String) {
+    /// A sort key for the instant: minutes since 0000-03-01, the second,
+    /// then the fraction digits. Keying on the minute lets leap second 60
+    /// sort after :59 and before the next minute's :00.
+    pub fn sort_key(&self) -> (i64, i64, String) {
         let [y, mo, d, h, mi, s] = self.utc;
         let days = days_from_civil(y as i64, mo, d);
-        let secs = ((days * 24 + h as i64) * 60 + mi as i64) * 60 + s as i64;
+        let minutes = (days * 24 + h as i64) * 60 + mi as i64;
         let mut frac = self.fraction.clone().unwrap_or_default();
         while frac.ends_with('0') {
             frac.pop();
         }
-        (secs, frac)
+        (minutes, s as i64, frac)
     }
 }
 
@@ -281,6 +282,13 @@ pub fn parse(text: &str) -> Result<DateTime, DateTimeError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn leap_second_sorts_between_59_and_the_next_minute() {
+        let k = |t: &str| super::parse(t).unwrap().sort_key();
+        assert!(k("2016-12-31T23:59:59Z") < k("2016-12-31T23:59:60Z"));
+        assert!(k("2016-12-31T23:59:60Z") < k("2017-01-01T00:00:00Z"));
+    }
+
     use super::*;
 
     #[test]

@@ -13,7 +13,7 @@ use std::time::Duration;
 use hickory_server::Server;
 use hickory_server::net::runtime::Time;
 use hickory_server::net::xfer::Protocol;
-use hickory_server::proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
+use hickory_server::proto::op::{Header, HeaderCounts, MessageType, Metadata, ResponseCode};
 use hickory_server::proto::rr::rdata::{CNAME, NS, NULL, SOA, TXT};
 use hickory_server::proto::rr::{Name, RData, Record, RecordType};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
@@ -476,6 +476,24 @@ impl RequestHandler for ZoneHandler {
             Some(FaultKind::TruncateUdp) if transport == "udp" => {
                 meta.truncation = true;
                 response.send_response(builder.build_no_records(meta)).await
+            }
+            Some(fault @ (FaultKind::WrongId | FaultKind::NotResponse)) if transport == "udp" => {
+                let l = self.lookup(&qname, qtype);
+                meta.response_code = l.code;
+                if fault == FaultKind::WrongId {
+                    meta.id = meta.id.wrapping_add(1);
+                } else {
+                    meta.message_type = MessageType::Query;
+                }
+                response
+                    .send_response(builder.build(
+                        meta,
+                        l.answers.iter(),
+                        l.authority.iter(),
+                        [],
+                        [],
+                    ))
+                    .await
             }
             _ => {
                 let l = self.lookup(&qname, qtype);

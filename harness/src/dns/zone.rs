@@ -60,6 +60,11 @@ pub enum FaultKind {
     Drop,
     /// Over UDP, an empty answer with TC set: the client must retry over TCP.
     TruncateUdp,
+    /// Over UDP, the full answer under another message id: a client must
+    /// not take it (RFC 5452 §9.1), and so times out.
+    WrongId,
+    /// Over UDP, the full answer with QR clear, so not a response at all.
+    NotResponse,
 }
 
 /// One query the mock received, in arrival order.

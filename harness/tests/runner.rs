@@ -478,3 +478,42 @@ fn the_ci_kit_example_expectations_load() {
     assert_eq!(e.failures.len(), 2);
     assert_eq!(e.map_code("E_NO_AT"), "immi.msg_id.missing_at");
 }
+
+/// The Python example adapter in ci/examples passes every msg-id case it
+/// declares, persistent and one-shot: the protocol works with a program in
+/// another language, and the example implementers copy keeps working.
+#[test]
+fn the_python_example_adapter_passes_its_op() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ci/examples/python_adapter.py");
+    let imp = format!("python3 {}", script.display());
+    for extra in [&[][..], &["--one-shot", "--jobs", "2"][..]] {
+        let mut args = vec![
+            "run",
+            "--impl",
+            imp.as_str(),
+            "--filter",
+            "immi-content/msg-id/atext",
+            "--filter",
+            "immi-content/msg-id/no-fold-literal",
+        ];
+        args.extend(extra);
+        let out = mimispec(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stdout).contains("python-example 0.1"),
+            "{}",
+            text(&out.stdout)
+        );
+        assert!(
+            !text(&out.stdout).contains(" fail"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+}

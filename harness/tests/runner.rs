@@ -420,8 +420,8 @@ fn every_op_is_documented_and_has_vectors() {
     let corpus = Corpus::embedded().unwrap();
     for op in mimispec::ops::all() {
         assert!(
-            protocol.contains(&format!("`{}`", op.name)),
-            "PROTOCOL.md does not document {}",
+            protocol.contains(&format!("\n### `{}`\n", op.name)),
+            "PROTOCOL.md has no section for {}",
             op.name
         );
         assert!(

@@ -10,3 +10,6 @@ pub mod application_mime;
 pub mod discovery;
 pub mod immi;
 pub mod pep;
+
+#[cfg(test)]
+mod testgen;

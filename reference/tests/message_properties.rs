@@ -5,22 +5,12 @@
 //! messages with the grammars' own pieces so the generator reaches deep
 //! states, not only the first line's error.
 
+mod common;
+
 use arbitrary::{Arbitrary, Unstructured};
+use common::stream;
 use mimispec_reference::immi::cpim::{self, Draft};
 use mimispec_reference::immi::datetime;
-
-/// A deterministic byte stream (xorshift64*), so failures reproduce.
-fn stream(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect()
-}
 
 const SEEDS: &[&str] = &[
     "Content-type: message/cpim\r\n\r\nFrom: <im:alice-smith@example.com>\r\nDateTime: 2022-02-08T22:13:45-00:00\r\nMessage-ID: <28fd19857ad7@example.com>\r\n\r\nContent-Type: text/markdown;charset=utf-8\r\n\r\nHi everyone!\r\n",

@@ -174,18 +174,7 @@ mod tests {
         const ALPHABET: &[&str] = &[
             "a", "B", "@", ".", "\"", "+", "_", "-", "é", "א", "1", "\u{200d}", " ",
         ];
-        let mut state = 0x6A09_E667_F3BC_C909u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 20) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
-            }
+        for text in crate::testgen::strings(0x6A09_E667_F3BC_C909u64, ALPHABET, 20, 20_000) {
             let _ = mui(&text, "mimi.example.net");
             let _ = mui("mailbox@example.com", &text);
         }

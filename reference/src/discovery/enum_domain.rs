@@ -169,18 +169,7 @@ mod tests {
         const ALPHABET: &[&str] = &[
             "+", "0", "4", "9", " ", "-", ".", "(", ")", "x", "＋", "４", "\t",
         ];
-        let mut state = 0xD1B5_4A32_D192_ED03u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 24) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
-            }
+        for text in crate::testgen::strings(0xD1B5_4A32_D192_ED03u64, ALPHABET, 24, 20_000) {
             let _ = domain(&text, None);
             let _ = domain("+442079460148", Some(&text));
         }

@@ -395,18 +395,7 @@ mod tests {
             "v", "a", "e", "p", "s", "=", ";", " ", "\t", "\r", "\n", "\r\n ", "MIMI1", "1", "_",
             "é", "\0", "\u{7f}",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 24) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
-            }
+        for text in crate::testgen::strings(0x2545_F491_4F6C_DD1Du64, ALPHABET, 24, 20_000) {
             let _ = parse(&text);
         }
     }

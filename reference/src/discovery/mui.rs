@@ -224,18 +224,7 @@ mod tests {
             "a", "Z", "0", "-", ".", "。", "xn--", "zz", "ü", "ß", "\u{200d}", "א", "\u{301}", ":",
             "mimi:", "_", " ", "\u{e000}",
         ];
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 20) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
-            }
+        for text in crate::testgen::strings(0x9E37_79B9_7F4A_7C15u64, ALPHABET, 20, 20_000) {
             let _ = parse(&text);
         }
     }

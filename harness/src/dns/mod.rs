@@ -477,27 +477,19 @@ impl RequestHandler for ZoneHandler {
                 meta.truncation = true;
                 response.send_response(builder.build_no_records(meta)).await
             }
-            Some(fault @ (FaultKind::WrongId | FaultKind::NotResponse)) if transport == "udp" => {
+            fault => {
                 let l = self.lookup(&qname, qtype);
                 meta.response_code = l.code;
-                if fault == FaultKind::WrongId {
-                    meta.id = meta.id.wrapping_add(1);
-                } else {
-                    meta.message_type = MessageType::Query;
+                // Hostile answers: the right records under a wrong header.
+                match fault {
+                    Some(FaultKind::WrongId) if transport == "udp" => {
+                        meta.id = meta.id.wrapping_add(1)
+                    }
+                    Some(FaultKind::NotResponse) if transport == "udp" => {
+                        meta.message_type = MessageType::Query
+                    }
+                    _ => {}
                 }
-                response
-                    .send_response(builder.build(
-                        meta,
-                        l.answers.iter(),
-                        l.authority.iter(),
-                        [],
-                        [],
-                    ))
-                    .await
-            }
-            _ => {
-                let l = self.lookup(&qname, qtype);
-                meta.response_code = l.code;
                 response
                     .send_response(builder.build(
                         meta,

@@ -121,6 +121,17 @@ pub fn parse(bytes: &[u8]) -> Result<Entity<'_>, MimeError> {
 }
 
 impl<'a> Entity<'a> {
+    /// The header fields as written, with the empty line that ends them.
+    pub fn header_block(&self) -> Vec<u8> {
+        let mut out: Vec<u8> = self
+            .fields
+            .iter()
+            .flat_map(|f| f.raw.iter().copied())
+            .collect();
+        out.extend_from_slice(b"\r\n");
+        out
+    }
+
     /// The one field called `name` (case-insensitive), if any.
     pub fn field(&self, name: &str) -> Result<Option<&Field<'a>>, MimeError> {
         let mut found = None;

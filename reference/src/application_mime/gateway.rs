@@ -239,12 +239,7 @@ pub fn rewrap(body: &[u8]) -> Vec<u8> {
 }
 
 fn rebuild(e: &entity::Entity<'_>, mp: &multipart::Multipart<'_>, parts: &[Vec<u8>]) -> Vec<u8> {
-    let mut out: Vec<u8> = e
-        .fields
-        .iter()
-        .flat_map(|f| f.raw.iter().copied())
-        .collect();
-    out.extend_from_slice(b"\r\n");
+    let mut out = e.header_block();
     out.extend(multipart::build(
         &mp.boundary,
         mp.preamble,

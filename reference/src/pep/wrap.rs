@@ -97,12 +97,7 @@ fn leads_to_text(tree: &[u8], depth: usize) -> Result<bool, PepError> {
 fn prepend_at(tree: &[u8], prefix: &[u8]) -> Result<Vec<u8>, PepError> {
     let e = entity::parse(tree)?;
     let ct = e.content_type_or(ContentType::default_text())?;
-    let mut out: Vec<u8> = e
-        .fields
-        .iter()
-        .flat_map(|f| f.raw.iter().copied())
-        .collect();
-    out.extend_from_slice(b"\r\n");
+    let mut out = e.header_block();
     if ct.type_ == "multipart" {
         let m = multipart::split(&e, &ct)?;
         let mut parts: Vec<Vec<u8>> = m.parts.iter().map(|p| p.to_vec()).collect();

@@ -14,6 +14,7 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             op,
             with,
             result: want,
+            at,
         } => {
             let mut input = result.clone();
             if let (Some(Value::Object(extra)), Value::Object(map)) = (with, &mut input) {
@@ -32,7 +33,20 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
                     display(&got),
                     display(want)
                 )),
-                (Ok(_), _) => Ok(()),
+                (Ok(got), _) => {
+                    for (path, want) in at.iter().flatten() {
+                        let v =
+                            self::at(&got, path).map_err(|e| format!("reparse with {op}: {e}"))?;
+                        if canonical(v) != canonical(want) {
+                            return Err(format!(
+                                "reparse with {op}: {path} is {}, the vector wants {}",
+                                display(v),
+                                display(want)
+                            ));
+                        }
+                    }
+                    Ok(())
+                }
             }
         }
         Property::Crlf { path } => {

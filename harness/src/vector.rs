@@ -136,6 +136,10 @@ pub enum Property {
         with: Option<Value>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         result: Option<Value>,
+        /// JSON pointer into the reparsed result to the value it must hold,
+        /// for writers whose output may differ elsewhere.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<serde_json::Map<String, Value>>,
     },
     Crlf {
         path: String,
@@ -171,6 +175,7 @@ struct ReparseDoc {
     op: String,
     with: Option<Value>,
     result: Option<Value>,
+    at: Option<serde_json::Map<String, Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,11 +211,26 @@ impl ExpectDoc {
 impl PropertyDoc {
     fn resolve(self) -> Result<Property, String> {
         match (self.reparse, self.crlf, self.equals) {
-            (Some(r), None, None) => Ok(Property::Reparse {
-                op: r.op,
-                with: r.with,
-                result: r.result,
-            }),
+            (Some(r), None, None) => {
+                if r.result.is_some() && r.at.is_some() {
+                    return Err("reparse holds result or at, not both".into());
+                }
+                if let Some(p) =
+                    r.at.iter()
+                        .flat_map(|m| m.keys())
+                        .find(|p| !p.starts_with('/'))
+                {
+                    return Err(format!(
+                        "reparse.at: {p:?} is not a JSON pointer (starts with /)"
+                    ));
+                }
+                Ok(Property::Reparse {
+                    op: r.op,
+                    with: r.with,
+                    result: r.result,
+                    at: r.at,
+                })
+            }
             (None, Some(c), None) => Ok(Property::Crlf { path: c.path }),
             (None, None, Some(e)) => Ok(Property::Equals {
                 path: e.path,
@@ -674,6 +694,40 @@ mod tests {
                 .contains("$file \"keys/k.asc\" is not in the corpus"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn reparse_at_is_checked_pointer_by_pointer() {
+        let with_at = |at: &str| {
+            OK.replace(
+                "{result: {id_left: a, id_right: b}}",
+                &format!("{{properties: [{{reparse: {{op: immi.msg_id.parse, at: {at}}}}}]}}"),
+            )
+        };
+        let cases = load(&with_at("{/id_right: b}")).unwrap();
+        let Expect::Properties(props) = &cases[0].expect else {
+            panic!("{:?}", cases[0].expect)
+        };
+        let written = serde_json::json!({"text": "<a@b>"});
+        assert_eq!(crate::property::check(&props[0], &written), Ok(()));
+        let other = serde_json::json!({"text": "<a@c>"});
+        assert_eq!(
+            crate::property::check(&props[0], &other),
+            Err(
+                "reparse with immi.msg_id.parse: /id_right is \"c\", the vector wants \"b\"".into()
+            )
+        );
+        let missing = load(&with_at("{/nothing: 1}")).unwrap();
+        let Expect::Properties(props) = &missing[0].expect else {
+            panic!()
+        };
+        assert!(
+            crate::property::check(&props[0], &written)
+                .unwrap_err()
+                .contains("nothing at /nothing")
+        );
+        let e = load(&with_at("{id_right: b}")).unwrap_err();
+        assert!(e[0].message.contains("not a JSON pointer"), "{e:?}");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //!
 //! Keys come from seeded generators and a fixed creation time, so their
 //! fingerprints never change; signatures and ciphertexts carry the time of
-//! the run and random session keys, so a rerun writes new, equivalent
-//! messages (the vectors do not change).
+//! the run and random session keys. A message file that exists is kept, so
+//! a rerun only adds the new ones; `--force` rewrites them all (new,
+//! equivalent messages: the vectors do not change).
 //!
 //! Every plaintext below is written by hand from the p≡p page and RFC 3156,
 //! not produced by the reference's `wrap`: the unwrap vectors check the
@@ -75,6 +76,7 @@ const V21_TEXT: &str =
 
 struct Maker {
     dir: PathBuf,
+    force: bool,
     alice: SecretKey,
     bob: SecretKey,
     seed: u64,
@@ -94,13 +96,24 @@ impl Maker {
         a.trim_end().replace('\n', "\r\n")
     }
 
+    fn existing(&self, name: &str) -> Option<String> {
+        let path = self.dir.join("messages").join(name);
+        (!self.force).then(|| fs::read_to_string(path).ok())?
+    }
+
     fn write(&self, name: &str, text: &str) {
+        if self.existing(name).is_some() {
+            return;
+        }
         let path = self.dir.join("messages").join(name);
         fs::write(&path, text).expect("write");
         println!("{} ({} bytes)", path.display(), text.len());
     }
 
     fn message(&mut self, name: &str, head: &str, plaintext: &str) -> String {
+        if let Some(m) = self.existing(name) {
+            return m;
+        }
         let armored = self.armored(plaintext);
         let m = envelope(head, &armored);
         self.write(name, &m);
@@ -109,8 +122,10 @@ impl Maker {
 }
 
 fn main() {
+    let force = std::env::args().any(|a| a == "--force");
     let dir: PathBuf = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|a| a != "--force")
         .unwrap_or_else(|| "vectors/pep-message-2".into())
         .into();
     fs::create_dir_all(dir.join("keys")).expect("mkdir keys");
@@ -121,6 +136,9 @@ fn main() {
     let carol = key(3, "Carol (mimispec test key) <carol@example.org>");
     let write_key = |name: &str, text: String| {
         let p = Path::new(&dir).join("keys").join(name);
+        if !force && p.exists() {
+            return;
+        }
         fs::write(&p, text.replace("\r\n", "\n")).expect("write key");
         println!("{} ({})", p.display(), name);
     };
@@ -137,6 +155,7 @@ fn main() {
 
     let mut mk = Maker {
         dir: dir.clone(),
+        force,
         alice,
         bob,
         seed: 0,
@@ -326,6 +345,41 @@ fn main() {
                 ),
             ),
         ),
+    );
+
+    // ---- Header reading: folding (RFC 5322 §2.2.3) and RFC 2047 words in
+    // ISO-8859-1, one starting with an escape, two adjacent across a fold.
+    mk.message(
+        "v2-1-folded-latin1.eml",
+        OUTER_2X,
+        &wrapper(
+            V21_TEXT,
+            "message/rfc822; forwarded=\"no\"",
+            &format!(
+                "From: Alice <alice@example.org>\r\nTo: Bob\r\n <bob@example.org>\r\nDate: Tue, 01 Jun 2021 10:00:00 +0000\r\nSubject: =?iso-8859-1?Q?=DCber_Gr=FC=DFe?=\r\n =?ISO-8859-1?B?IGF1cyBL9mxu?=\r\nMessage-ID: <original-1@example.org>\r\n{}{}",
+                std_headers("INNER"),
+                text_tree("")
+            ),
+        ),
+    );
+    mk.message(
+        "v2-1-empty-fpr.eml",
+        OUTER_2X,
+        &wrapper(
+            V21_TEXT,
+            "message/rfc822; forwarded=\"no\"",
+            &inner_21(
+                "X-pEp-Version: 2.1\r\nX-pEp-Wrapped-Message-Info: INNER\r\nX-pEp-Sender-FPR:\r\n",
+                &text_tree(""),
+            ),
+        ),
+    );
+    // A sender that did not canonicalise line ends (RFC 3156 §3 asks for
+    // CRLF): bare LF throughout the tree, and one CRLF among them.
+    mk.message(
+        "v1-0-bare-lf.eml",
+        &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nSubject: Phone calls\n\nSo this is a very exciting MIME mail. Yay!\r\n\nHi Bob.\n",
     );
 
     // ---- Broken envelopes, made from the 2.1 message.

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Makes the pep-message-2 fixtures that come from GnuPG rather than rPGP,
+# so the unwrap vectors also read what another OpenPGP implementation
+# writes. Run once from the repository root (GnuPG 2.2.40 was used):
+#
+#   bash reference/examples/make_gpg_fixtures.sh vectors/pep-message-2
+#
+# Dave's and Erin's keys were made once with GnuPG, creation time fixed:
+#   gpg --faked-system-time '20210601T000000!' --quick-gen-key \
+#       'Dave (mimispec test key) <dave@example.org>' rsa2048 sign,encrypt never
+#   gpg --faked-system-time '20210601T000000!' --quick-gen-key \
+#       'Erin (mimispec test key) <erin@example.org>' ed25519 sign never
+# and exported as keys/{dave,erin}.{pub,sec}.asc. This script only reads them.
+set -euo pipefail
+dir=${1:-vectors/pep-message-2}
+GNUPGHOME=$(mktemp -d)
+export GNUPGHOME
+trap 'rm -rf "$GNUPGHOME"' EXIT
+gpg --batch -q --import "$dir/keys/alice.sec.asc" "$dir/keys/bob.pub.asc"
+
+crlf() { sed 's/$/\r/'; }
+boundary=515f007c5bd062c2122008544db127f8
+
+# A Message 1.0 tree (the same as v1-0.eml's), signed by Alice, ZLIB
+# compressed (GnuPG's habit), encrypted to Bob.
+armored=$(
+    crlf <<'EOF' | gpg --batch -q --trust-model always --compress-algo zlib \
+        --local-user alice@example.org --recipient bob@example.org \
+        --sign --encrypt --armor
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 7bit
+
+Subject: Phone calls
+
+So this is a very exciting MIME mail. Yay!
+
+Hi Bob. Is Eve listing in on our phone calls again?
+EOF
+)
+{
+    cat <<EOF
+From: Alice <alice@example.org>
+To: Bob <bob@example.org>
+Date: Tue, 01 Jun 2021 10:00:00 +0000
+Subject: =?utf-8?B?cOKJoXA=?=
+Message-ID: <original-1@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";
+ boundary="$boundary"
+
+This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)
+--$boundary
+Content-Type: application/pgp-encrypted
+Content-Description: PGP/MIME version identification
+
+Version: 1
+
+--$boundary
+Content-Type: application/octet-stream; name="encrypted.asc"
+Content-Description: OpenPGP encrypted message
+Content-Disposition: inline; filename="encrypted.asc"
+
+EOF
+    printf '%s\n--%s--\n' "$armored" "$boundary"
+} | crlf >"$dir/messages/gpg-compressed.eml"
+echo "$dir/messages/gpg-compressed.eml"

@@ -65,3 +65,50 @@ EOF
     printf '%s\n--%s--\n' "$armored" "$boundary"
 } | crlf >"$dir/messages/gpg-compressed.eml"
 echo "$dir/messages/gpg-compressed.eml"
+
+# A tree of exactly 4 MiB (the suite's bound on a plaintext) and one of
+# 4 MiB + 1 octet, ZLIB-compressed to a few kilobytes: a reader must bound
+# what it decompresses, not what it receives.
+big_tree() {
+    python3 - "$1" <<'PY'
+import sys
+size = int(sys.argv[1])
+head = (b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSubject: Big\r\n\r\nA large text follows.\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n")
+tail = b"\r\n--b--"
+n = size - len(head) - len(tail)
+line = b"a" * 78 + b"\r\n"
+filler = (line * (n // len(line) + 1))[:n]
+sys.stdout.buffer.write(head + filler + tail)
+PY
+}
+for spec in "gpg-4mib 4194304" "gpg-over-4mib 4194305"; do
+    set -- $spec
+    armored=$(big_tree "$2" | gpg --batch -q --trust-model always --compress-algo zlib \
+        --local-user alice@example.org --recipient bob@example.org \
+        --sign --encrypt --armor)
+    {
+        cat <<EOF
+From: Alice <alice@example.org>
+To: Bob <bob@example.org>
+Date: Tue, 01 Jun 2021 10:00:00 +0000
+Subject: =?utf-8?B?cOKJoXA=?=
+Message-ID: <big-1@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";
+ boundary="$boundary"
+
+--$boundary
+Content-Type: application/pgp-encrypted
+
+Version: 1
+
+--$boundary
+Content-Type: application/octet-stream
+
+EOF
+        printf '%s\n--%s--\n' "$armored" "$boundary"
+    } | crlf >"$dir/messages/$1.eml"
+    echo "$dir/messages/$1.eml"
+done

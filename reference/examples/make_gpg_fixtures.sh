@@ -21,30 +21,20 @@ gpg --batch -q --import "$dir/keys/alice.sec.asc" "$dir/keys/bob.pub.asc"
 crlf() { sed 's/$/\r/'; }
 boundary=515f007c5bd062c2122008544db127f8
 
-# A Message 1.0 tree (the same as v1-0.eml's), signed by Alice, ZLIB
-# compressed (GnuPG's habit), encrypted to Bob.
-armored=$(
-    crlf <<'EOF' | gpg --batch -q --trust-model always --compress-algo zlib \
+# encrypt_to FILE MESSAGE-ID: stdin (a MIME tree), signed by Alice, ZLIB
+# compressed (GnuPG's habit), encrypted to Bob, in an RFC 3156 envelope.
+encrypt_to() {
+    local armored
+    armored=$(gpg --batch -q --trust-model always --compress-algo zlib \
         --local-user alice@example.org --recipient bob@example.org \
-        --sign --encrypt --armor
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 7bit
-
-Subject: Phone calls
-
-So this is a very exciting MIME mail. Yay!
-
-Hi Bob. Is Eve listing in on our phone calls again?
-EOF
-)
-{
-    cat <<EOF
+        --sign --encrypt --armor)
+    {
+        cat <<EOF
 From: Alice <alice@example.org>
 To: Bob <bob@example.org>
 Date: Tue, 01 Jun 2021 10:00:00 +0000
 Subject: =?utf-8?B?cOKJoXA=?=
-Message-ID: <original-1@example.org>
+Message-ID: $2
 MIME-Version: 1.0
 Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";
  boundary="$boundary"
@@ -62,13 +52,27 @@ Content-Description: OpenPGP encrypted message
 Content-Disposition: inline; filename="encrypted.asc"
 
 EOF
-    printf '%s\n--%s--\n' "$armored" "$boundary"
-} | crlf >"$dir/messages/gpg-compressed.eml"
-echo "$dir/messages/gpg-compressed.eml"
+        printf '%s\n--%s--\n' "$armored" "$boundary"
+    } | crlf >"$1"
+    echo "$1"
+}
+
+# A Message 1.0 tree, the same as v1-0.eml's.
+crlf <<'EOF' | encrypt_to "$dir/messages/gpg-compressed.eml" "<original-1@example.org>"
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 7bit
+
+Subject: Phone calls
+
+So this is a very exciting MIME mail. Yay!
+
+Hi Bob. Is Eve listing in on our phone calls again?
+EOF
 
 # A tree of exactly 4 MiB (the suite's bound on a plaintext) and one of
-# 4 MiB + 1 octet, ZLIB-compressed to a few kilobytes: a reader must bound
-# what it decompresses, not what it receives.
+# 4 MiB + 1 octet, which ZLIB compresses to a few kilobytes: a reader must
+# bound what it decompresses, not what it receives.
 big_tree() {
     python3 - "$1" <<'PY'
 import sys
@@ -83,32 +87,5 @@ filler = (line * (n // len(line) + 1))[:n]
 sys.stdout.buffer.write(head + filler + tail)
 PY
 }
-for spec in "gpg-4mib 4194304" "gpg-over-4mib 4194305"; do
-    set -- $spec
-    armored=$(big_tree "$2" | gpg --batch -q --trust-model always --compress-algo zlib \
-        --local-user alice@example.org --recipient bob@example.org \
-        --sign --encrypt --armor)
-    {
-        cat <<EOF
-From: Alice <alice@example.org>
-To: Bob <bob@example.org>
-Date: Tue, 01 Jun 2021 10:00:00 +0000
-Subject: =?utf-8?B?cOKJoXA=?=
-Message-ID: <big-1@example.org>
-MIME-Version: 1.0
-Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";
- boundary="$boundary"
-
---$boundary
-Content-Type: application/pgp-encrypted
-
-Version: 1
-
---$boundary
-Content-Type: application/octet-stream
-
-EOF
-        printf '%s\n--%s--\n' "$armored" "$boundary"
-    } | crlf >"$dir/messages/$1.eml"
-    echo "$dir/messages/$1.eml"
-done
+big_tree 4194304 | encrypt_to "$dir/messages/gpg-4mib.eml" "<big-1@example.org>"
+big_tree 4194305 | encrypt_to "$dir/messages/gpg-over-4mib.eml" "<big-2@example.org>"

@@ -66,6 +66,22 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             }
             Ok(())
         }
+        Property::HeaderLines { path, max } => {
+            let s = at(result, path)?
+                .as_str()
+                .ok_or_else(|| format!("header_lines: {path} is not a string"))?;
+            let head = s.split("\r\n\r\n").next().unwrap_or_default();
+            for (i, line) in head.split("\r\n").enumerate() {
+                if line.len() > *max {
+                    return Err(format!(
+                        "header_lines: line {} of the header block at {path} has {} octets, more than {max}",
+                        i + 1,
+                        line.len()
+                    ));
+                }
+            }
+            Ok(())
+        }
         Property::Equals { path, value } => {
             let got = at(result, path)?;
             if canonical(got) == canonical(value) {

@@ -148,6 +148,11 @@ pub enum Property {
         path: String,
         value: Value,
     },
+    /// Every line of the header block at `path` has at most `max` octets.
+    HeaderLines {
+        path: String,
+        max: usize,
+    },
 }
 
 // serde_yaml 0.9 reads enums only from YAML tags (`!result`), so the
@@ -167,6 +172,7 @@ struct PropertyDoc {
     reparse: Option<ReparseDoc>,
     crlf: Option<PathDoc>,
     equals: Option<EqualsDoc>,
+    header_lines: Option<HeaderLinesDoc>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,6 +188,13 @@ struct ReparseDoc {
 #[serde(deny_unknown_fields)]
 struct PathDoc {
     path: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderLinesDoc {
+    path: String,
+    max: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,8 +223,8 @@ impl ExpectDoc {
 
 impl PropertyDoc {
     fn resolve(self) -> Result<Property, String> {
-        match (self.reparse, self.crlf, self.equals) {
-            (Some(r), None, None) => {
+        match (self.reparse, self.crlf, self.equals, self.header_lines) {
+            (Some(r), None, None, None) => {
                 if r.result.is_some() && r.at.is_some() {
                     return Err("reparse holds result or at, not both".into());
                 }
@@ -231,12 +244,18 @@ impl PropertyDoc {
                     at: r.at,
                 })
             }
-            (None, Some(c), None) => Ok(Property::Crlf { path: c.path }),
-            (None, None, Some(e)) => Ok(Property::Equals {
+            (None, Some(c), None, None) => Ok(Property::Crlf { path: c.path }),
+            (None, None, Some(e), None) => Ok(Property::Equals {
                 path: e.path,
                 value: e.value,
             }),
-            _ => Err("each property holds exactly one of reparse, crlf, equals".into()),
+            (None, None, None, Some(h)) => Ok(Property::HeaderLines {
+                path: h.path,
+                max: h.max,
+            }),
+            _ => {
+                Err("each property holds exactly one of reparse, crlf, equals, header_lines".into())
+            }
         }
     }
 }
@@ -728,6 +747,24 @@ mod tests {
         );
         let e = load(&with_at("{id_right: b}")).unwrap_err();
         assert!(e[0].message.contains("not a JSON pointer"), "{e:?}");
+    }
+
+    #[test]
+    fn header_lines_checks_only_the_header_block() {
+        let p = Property::HeaderLines {
+            path: "/entity".into(),
+            max: 10,
+        };
+        let ok = serde_json::json!({"entity": "A: 12345\r\nB: 1\r\n\r\nbody longer than ten\r\n"});
+        assert_eq!(crate::property::check(&p, &ok), Ok(()));
+        let long = serde_json::json!({"entity": "A: 12345\r\nB: 12345678\r\n\r\nx\r\n"});
+        assert_eq!(
+            crate::property::check(&p, &long),
+            Err(
+                "header_lines: line 2 of the header block at /entity has 11 octets, more than 10"
+                    .into()
+            )
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::protocol::{canonical, display};
-use crate::vector::Property;
+use crate::vector::{Block, Property};
 
 /// `Ok` when the property holds; otherwise one line saying what does not.
 pub fn check(p: &Property, result: &Value) -> Result<(), String> {
@@ -66,15 +66,20 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             }
             Ok(())
         }
-        Property::HeaderLines { path, max } => {
+        Property::Lines { path, max, within } => {
             let s = at(result, path)?
                 .as_str()
-                .ok_or_else(|| format!("header_lines: {path} is not a string"))?;
-            let head = s.split("\r\n\r\n").next().unwrap_or_default();
-            for (i, line) in head.split("\r\n").enumerate() {
+                .ok_or_else(|| format!("lines: {path} is not a string"))?;
+            let (text, what) = match (within, s.split_once("\r\n\r\n")) {
+                (Some(Block::Header), Some((head, _))) => (head, "the header block"),
+                (Some(Block::Body), Some((_, body))) => (body, "the body"),
+                (Some(Block::Body), None) => ("", "the body"),
+                _ => (s, "the text"),
+            };
+            for (i, line) in text.split("\r\n").enumerate() {
                 if line.len() > *max {
                     return Err(format!(
-                        "header_lines: line {} of the header block at {path} has {} octets, more than {max}",
+                        "lines: line {} of {what} at {path} has {} octets, more than {max}",
                         i + 1,
                         line.len()
                     ));

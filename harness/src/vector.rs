@@ -148,10 +148,13 @@ pub enum Property {
         path: String,
         value: Value,
     },
-    /// Every line of the header block at `path` has at most `max` octets.
-    HeaderLines {
+    /// Every line of the string at `path` (or of its header block or body
+    /// only) has at most `max` octets.
+    Lines {
         path: String,
         max: usize,
+        #[serde(rename = "in", default, skip_serializing_if = "Option::is_none")]
+        within: Option<Block>,
     },
 }
 
@@ -172,7 +175,7 @@ struct PropertyDoc {
     reparse: Option<ReparseDoc>,
     crlf: Option<PathDoc>,
     equals: Option<EqualsDoc>,
-    header_lines: Option<HeaderLinesDoc>,
+    lines: Option<LinesDoc>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,9 +195,20 @@ struct PathDoc {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HeaderLinesDoc {
+struct LinesDoc {
     path: String,
     max: usize,
+    #[serde(rename = "in")]
+    within: Option<Block>,
+}
+
+/// The part of an entity a `lines` property looks at: before or after the
+/// first empty line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Block {
+    Header,
+    Body,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,7 +237,7 @@ impl ExpectDoc {
 
 impl PropertyDoc {
     fn resolve(self) -> Result<Property, String> {
-        match (self.reparse, self.crlf, self.equals, self.header_lines) {
+        match (self.reparse, self.crlf, self.equals, self.lines) {
             (Some(r), None, None, None) => {
                 if r.result.is_some() && r.at.is_some() {
                     return Err("reparse holds result or at, not both".into());
@@ -249,13 +263,12 @@ impl PropertyDoc {
                 path: e.path,
                 value: e.value,
             }),
-            (None, None, None, Some(h)) => Ok(Property::HeaderLines {
-                path: h.path,
-                max: h.max,
+            (None, None, None, Some(l)) => Ok(Property::Lines {
+                path: l.path,
+                max: l.max,
+                within: l.within,
             }),
-            _ => {
-                Err("each property holds exactly one of reparse, crlf, equals, header_lines".into())
-            }
+            _ => Err("each property holds exactly one of reparse, crlf, equals, lines".into()),
         }
     }
 }
@@ -750,20 +763,18 @@ mod tests {
     }
 
     #[test]
-    fn header_lines_checks_only_the_header_block() {
-        let p = Property::HeaderLines {
+    fn lines_checks_the_block_it_names() {
+        let p = Property::Lines {
             path: "/entity".into(),
             max: 10,
+            within: Some(Block::Header),
         };
         let ok = serde_json::json!({"entity": "A: 12345\r\nB: 1\r\n\r\nbody longer than ten\r\n"});
         assert_eq!(crate::property::check(&p, &ok), Ok(()));
         let long = serde_json::json!({"entity": "A: 12345\r\nB: 12345678\r\n\r\nx\r\n"});
         assert_eq!(
             crate::property::check(&p, &long),
-            Err(
-                "header_lines: line 2 of the header block at /entity has 11 octets, more than 10"
-                    .into()
-            )
+            Err("lines: line 2 of the header block at /entity has 11 octets, more than 10".into())
         );
     }
 

@@ -382,6 +382,27 @@ fn main() {
         "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nSubject: Phone calls\n\nSo this is a very exciting MIME mail. Yay!\r\n\nHi Bob.\n",
     );
 
+    // ---- Nesting: 16 multiparts (the suite's bound) and 17.
+    let nested = |levels: usize| {
+        let mut tree = text_tree("Subject: Deep\r\n\r\n");
+        for n in 0..levels {
+            tree = format!(
+                "Content-Type: multipart/mixed; boundary=\"lvl-{n:02}\"\r\n\r\n--lvl-{n:02}\r\n{tree}\r\n--lvl-{n:02}--\r\n"
+            );
+        }
+        format!("MIME-Version: 1.0\r\n{tree}")
+    };
+    mk.message(
+        "v1-0-nested-16.eml",
+        &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
+        &nested(16),
+    );
+    mk.message(
+        "v1-0-nested-17.eml",
+        &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
+        &nested(17),
+    );
+
     // ---- Broken envelopes, made from the 2.1 message.
     let corrupt = {
         // Change base64 characters in the middle of the last third of the

@@ -212,15 +212,8 @@ fn payload(e: &Entity<'_>) -> Result<Vec<u8>, PepError> {
     Ok(data.decoded_body()?)
 }
 
-/// Every bare LF becomes CRLF.
+/// Every bare LF becomes CRLF (register PEP-PLAINTEXT-LINE-ENDS).
 fn crlf(data: Vec<u8>) -> Vec<u8> {
-    if !data
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\n' && (i == 0 || data[i - 1] != b'\r'))
-    {
-        return data;
-    }
     let mut out = Vec::with_capacity(data.len() + data.len() / 16);
     for (i, &b) in data.iter().enumerate() {
         if b == b'\n' && (i == 0 || data[i - 1] != b'\r') {

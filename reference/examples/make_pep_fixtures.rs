@@ -382,6 +382,14 @@ fn main() {
         "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nSubject: Phone calls\n\nSo this is a very exciting MIME mail. Yay!\r\n\nHi Bob.\n",
     );
 
+    // A base64 text part whose decoded text ends its lines with LF: the
+    // Subject line and the empty line after it are still taken out.
+    mk.message(
+        "v1-0-base64-lf-text.eml",
+        &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nU3ViamVjdDogUGhvbmUgY2FsbHMKCkhpIEJvYi4K\r\n",
+    );
+
     // ---- Nesting: 16 multiparts (the suite's bound) and 17.
     let nested = |levels: usize| {
         let mut tree = text_tree("Subject: Deep\r\n\r\n");

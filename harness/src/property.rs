@@ -37,12 +37,8 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
                     for (path, want) in at.iter().flatten() {
                         let v =
                             self::at(&got, path).map_err(|e| format!("reparse with {op}: {e}"))?;
-                        if canonical(v) != canonical(want) {
-                            return Err(format!(
-                                "reparse with {op}: {path} is {}, the vector wants {}",
-                                display(v),
-                                display(want)
-                            ));
+                        if let Some(m) = mismatch(v, path, want) {
+                            return Err(format!("reparse with {op}: {m}"));
                         }
                     }
                     Ok(())
@@ -50,9 +46,7 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             }
         }
         Property::Crlf { path } => {
-            let s = at(result, path)?
-                .as_str()
-                .ok_or_else(|| format!("crlf: {path} is not a string"))?;
+            let s = text_at(result, path, "crlf")?;
             let bytes = s.as_bytes();
             if let Some(i) = bytes
                 .iter()
@@ -67,9 +61,7 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             Ok(())
         }
         Property::Lines { path, max, within } => {
-            let s = at(result, path)?
-                .as_str()
-                .ok_or_else(|| format!("lines: {path} is not a string"))?;
+            let s = text_at(result, path, "lines")?;
             let (text, what) = match (within, s.split_once("\r\n\r\n")) {
                 (Some(Block::Header), Some((head, _))) => (head, "the header block"),
                 (Some(Block::Body), Some((_, body))) => (body, "the body"),
@@ -87,22 +79,32 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             }
             Ok(())
         }
-        Property::Equals { path, value } => {
-            let got = at(result, path)?;
-            if canonical(got) == canonical(value) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "equals: {path} is {}, the vector wants {}",
-                    display(got),
-                    display(value)
-                ))
-            }
-        }
+        Property::Equals { path, value } => match mismatch(at(result, path)?, path, value) {
+            Some(m) => Err(format!("equals: {m}")),
+            None => Ok(()),
+        },
     }
 }
 
 fn at<'a>(v: &'a Value, path: &str) -> Result<&'a Value, String> {
     v.pointer(path)
         .ok_or_else(|| format!("the result has nothing at {path}"))
+}
+
+/// The string at `path`, for the property named `what`.
+fn text_at<'a>(v: &'a Value, path: &str, what: &str) -> Result<&'a str, String> {
+    at(v, path)?
+        .as_str()
+        .ok_or_else(|| format!("{what}: {path} is not a string"))
+}
+
+/// What differs when `got` (found at `path`) is not `want`.
+fn mismatch(got: &Value, path: &str, want: &Value) -> Option<String> {
+    (canonical(got) != canonical(want)).then(|| {
+        format!(
+            "{path} is {}, the vector wants {}",
+            display(got),
+            display(want)
+        )
+    })
 }

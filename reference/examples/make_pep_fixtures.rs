@@ -400,16 +400,13 @@ fn main() {
         }
         format!("MIME-Version: 1.0\r\n{tree}")
     };
-    mk.message(
-        "v1-0-nested-16.eml",
-        &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
-        &nested(16),
-    );
-    mk.message(
-        "v1-0-nested-17.eml",
-        &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
-        &nested(17),
-    );
+    for levels in [16, 17] {
+        mk.message(
+            &format!("v1-0-nested-{levels}.eml"),
+            &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
+            &nested(levels),
+        );
+    }
 
     // ---- Broken envelopes, made from the 2.1 message.
     let corrupt = {

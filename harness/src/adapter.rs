@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 
 use crate::protocol::{self, Reply};
 
+/// The code for a request line the adapter cannot read (not JSON, or
+/// neither a hello nor a case).
+pub const BAD_REQUEST: &str = "mimispec.bad_request";
+
 /// Serves requests from stdin until it ends, busy-polling briefly before
 /// each blocking read (see `process::SPIN`).
 pub fn serve_stdio(features: &[String]) -> io::Result<()> {
@@ -55,7 +59,7 @@ fn answer_line(line: &str, features: &[String]) -> Value {
     let req: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => {
-            return json!({ "id": null, "error": { "code": "protocol.bad_request", "message": e.to_string() } });
+            return json!({ "id": null, "error": { "code": BAD_REQUEST, "message": e.to_string() } });
         }
     };
     let id = req.get("id").cloned().unwrap_or(Value::Null);
@@ -81,7 +85,7 @@ fn answer_line(line: &str, features: &[String]) -> Value {
             answer
         }
         _ => {
-            json!({ "id": id, "error": { "code": "protocol.bad_request", "message": "type must be hello or case" } })
+            json!({ "id": id, "error": { "code": BAD_REQUEST, "message": "type must be hello or case" } })
         }
     }
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 
+use crate::corpus::Case;
 use crate::run::{RunOptions, execute};
 use crate::subject::{ExternalConfig, Mode, SubjectSpec};
-use crate::vector::Case;
 
 pub struct Figure {
     pub name: &'static str,

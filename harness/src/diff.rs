@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 use similar::{ChangeTag, TextDiff};
 
+use crate::corpus::Expect;
 use crate::protocol::display;
-use crate::vector::Expect;
 
 /// What the vector expects, in the shape of an answer.
 pub fn expected_json(expect: &Expect) -> Value {

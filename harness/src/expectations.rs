@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
-use crate::vector::{Case, LoadError, from_yaml};
+use crate::corpus::{Case, LoadError, from_yaml};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

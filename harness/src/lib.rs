@@ -1,13 +1,14 @@
 //! mimispec: the conformance suite and interop harness.
 //!
-//! The path from a vector to a verdict: [`vector`] loads the corpus,
+//! The path from a vector to a verdict: [`corpus`] loads the vectors,
 //! [`run`] sends each case to a [`subject`] (the reference in process, or
 //! an external program over [`protocol`]), [`verdict`] judges the answer,
 //! and [`report`] writes it for people and machines.
 
 pub mod adapter;
-pub mod ambiguity;
 pub mod bench;
+pub mod cli;
+pub mod corpus;
 pub mod diff;
 pub mod dns;
 pub mod expectations;
@@ -17,7 +18,6 @@ pub mod protocol;
 pub mod report;
 pub mod run;
 pub mod subject;
-pub mod vector;
 pub mod verdict;
 
 /// The suite's version; with the corpus digest it names what was run.

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use crate::corpus::{Block, Property};
 use crate::protocol::{canonical, display};
-use crate::vector::{Block, Property};
 
 /// `Ok` when the property holds; otherwise one line saying what does not.
 pub fn check(p: &Property, result: &Value) -> Result<(), String> {
@@ -107,4 +107,57 @@ fn mismatch(got: &Value, path: &str, want: &Value) -> Option<String> {
             display(want)
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn reparse_at(path: &str, want: Value) -> Property {
+        let mut at = serde_json::Map::new();
+        at.insert(path.into(), want);
+        Property::Reparse {
+            op: "immi.msg_id.parse".into(),
+            with: None,
+            result: None,
+            at: Some(at),
+        }
+    }
+
+    #[test]
+    fn reparse_at_is_checked_pointer_by_pointer() {
+        let p = reparse_at("/id_right", json!("b"));
+        let written = json!({"text": "<a@b>"});
+        assert_eq!(check(&p, &written), Ok(()));
+        assert_eq!(
+            check(&p, &json!({"text": "<a@c>"})),
+            Err(
+                "reparse with immi.msg_id.parse: /id_right is \"c\", the vector wants \"b\"".into()
+            )
+        );
+        let missing = reparse_at("/nothing", json!(1));
+        assert!(
+            check(&missing, &written)
+                .unwrap_err()
+                .contains("nothing at /nothing")
+        );
+    }
+
+    #[test]
+    fn lines_checks_the_block_it_names() {
+        let p = Property::Lines {
+            path: "/entity".into(),
+            max: 10,
+            within: Some(Block::Header),
+        };
+        let ok = json!({"entity": "A: 12345\r\nB: 1\r\n\r\nbody longer than ten\r\n"});
+        assert_eq!(check(&p, &ok), Ok(()));
+        let long = json!({"entity": "A: 12345\r\nB: 12345678\r\n\r\nx\r\n"});
+        assert_eq!(
+            check(&p, &long),
+            Err("lines: line 2 of the header block at /entity has 11 octets, more than 10".into())
+        );
+    }
 }

@@ -8,11 +8,11 @@ use globset::{Glob, GlobMatcher};
 use indicatif::ProgressBar;
 use serde_json::Value;
 
+use crate::corpus::{Case, Level};
 use crate::dns::{MockDns, Query, TypeCodes};
 use crate::protocol::ImplInfo;
 use crate::subject::{Outcome, StartError, SubjectSpec};
-use crate::vector::{Case, Level};
-use crate::verdict::{Judge, Judgement, Verdict};
+use crate::verdict::{Finding, Judge, Judgement, Verdict};
 
 /// Which cases a run takes. Empty lists select everything; the criteria
 /// are and-ed, the values within one criterion or-ed.
@@ -177,47 +177,24 @@ pub fn run_case(
     case: &Case,
     opts: &RunOptions,
 ) -> Record {
-    let info = subject.info();
-    let missing = if !info.supports(&case.op) {
-        Some(format!(
-            "the implementation does not declare op {}",
-            case.op
-        ))
-    } else {
-        case.feature
-            .as_ref()
-            .filter(|f| !info.has_feature(f))
-            .map(|f| format!("the implementation does not declare feature {f}"))
-    };
-    let unsupported = |why: String| Record {
+    let skipped = |judgement| Record {
         case: case.clone(),
-        judgement: Judgement {
-            verdict: Verdict::Unsupported,
-            matched: None,
-            detail: Some(why),
-        },
+        judgement,
         actual: None,
         stderr: String::new(),
         duration: Duration::ZERO,
         queries: None,
     };
-    if let Some(why) = missing {
-        return unsupported(why);
+    if let Some(j) = opts.judge.not_declared(case, subject.info()) {
+        return skipped(j);
     }
     let dns = match &case.zone {
         Some(zone) => match MockDns::start(zone, opts.types) {
             Ok(d) => Some(d),
             // Not the implementation's fault: say so, never pass.
             Err(e) => {
-                let judgement = Judgement {
-                    verdict: Verdict::Crash,
-                    matched: None,
-                    detail: Some(format!("mimispec could not start the mock DNS zone: {e}")),
-                };
-                return Record {
-                    judgement,
-                    ..unsupported(String::new())
-                };
+                let what = format!("mimispec could not start the mock DNS zone: {e}");
+                return skipped(opts.judge.harness_fault(what));
             }
         },
         None => None,
@@ -234,7 +211,10 @@ pub fn run_case(
         _ => None,
     };
     let extra = match (&case.queries, &queries) {
-        (Some(checks), Some(log)) => checks.check(log).err(),
+        (Some(checks), Some(log)) => checks
+            .check(log)
+            .err()
+            .map(|message| Finding::Queries { message }),
         _ => None,
     };
     Record {

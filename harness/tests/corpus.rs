@@ -5,10 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use mimispec::corpus::{Case, Corpus};
 use mimispec::report::{Context, Human};
 use mimispec::run::{RunOptions, run_case};
 use mimispec::subject::{ExternalConfig, Subject, SubjectSpec};
-use mimispec::vector::{Case, Corpus};
 use mimispec::verdict::{Judge, Verdict};
 
 fn context(kind: &str) -> Context {
@@ -56,28 +56,6 @@ fn check(
     }
 }
 
-/// Ids of the cases that test a reading the suite does not take.
-fn other_readings(corpus: &Corpus) -> std::collections::BTreeSet<String> {
-    let mut ids = std::collections::BTreeSet::new();
-    for entry in mimispec::ambiguity::load(corpus).unwrap_or_default() {
-        for reading in entry.readings.iter().filter(|r| r.name != entry.decision) {
-            for pattern in &reading.vectors {
-                let glob = globset::Glob::new(pattern)
-                    .expect("checked at load")
-                    .compile_matcher();
-                ids.extend(
-                    corpus
-                        .cases
-                        .iter()
-                        .filter(|c| glob.is_match(&c.id))
-                        .map(|c| c.id.clone()),
-                );
-            }
-        }
-    }
-    ids
-}
-
 /// Adapter processes shared by the trials: one per test thread at most.
 type Pool = Arc<Mutex<Vec<Box<dyn Subject>>>>;
 
@@ -103,7 +81,7 @@ fn main() {
     // for mutation runs: the vectors are the same, the subject differs).
     let with_adapter = std::env::var("MIMISPEC_CORPUS_SUBJECTS")
         .map_or(true, |s| s.split(',').any(|x| x == "adapter"));
-    let others = other_readings(&corpus);
+    let others = mimispec::corpus::register::other_readings(&corpus);
     let pool: Pool = Arc::default();
     let mut trials = Vec::new();
     for case in &corpus.cases {

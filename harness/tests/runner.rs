@@ -8,9 +8,9 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use indicatif::ProgressBar;
+use mimispec::corpus::Corpus;
 use mimispec::run::{RunOptions, RunResult, execute};
 use mimispec::subject::{ExternalConfig, Mode, SubjectSpec};
-use mimispec::vector::Corpus;
 use mimispec::verdict::Verdict;
 
 /// The broken adapter, built once per test run: `cargo test --test runner`
@@ -123,7 +123,7 @@ fn every_fault_is_a_verdict_and_the_run_goes_on() {
         .find(|r| r.case.id.ends_with("#crash"))
         .unwrap();
     assert_eq!(
-        crash.judgement.detail.as_deref(),
+        crash.judgement.detail().as_deref(),
         Some("no answer: it exited with status 101")
     );
     let flood = run
@@ -395,7 +395,7 @@ fn every_vector_file_validates_against_the_json_schema() {
     let mut checked = 0;
     for (path, bytes) in &corpus.files {
         if path.ends_with(".yaml") && path.matches('/').count() == 2 {
-            let doc: serde_json::Value = mimispec::vector::from_yaml(path, bytes).unwrap();
+            let doc: serde_json::Value = mimispec::corpus::from_yaml(path, bytes).unwrap();
             let errors: Vec<String> = validator
                 .iter_errors(&doc)
                 .map(|e| format!("{path}: {e}"))
@@ -515,5 +515,281 @@ fn the_python_example_adapter_passes_its_op() {
             "{}",
             text(&out.stdout)
         );
+    }
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_committed_op_schemas_are_the_generated_ones() {
+    let dir = manifest_dir().join("schemas");
+    let want = mimispec::cli::schema::files();
+    let stale: Vec<&str> = want
+        .iter()
+        .filter(|(name, text)| std::fs::read_to_string(dir.join(name)).ok().as_ref() != Some(text))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let extra: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !want.iter().any(|(w, _)| w == n))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "harness/schemas/ does not match the op types (stale or missing: {stale:?}; not an op's: {extra:?}); \
+         regenerate with: cargo run -p mimispec -- schema --write harness/schemas"
+    );
+}
+
+/// The text of PROTOCOL.md's section for `op`, up to the next heading.
+fn op_section<'a>(protocol: &'a str, op: &str) -> &'a str {
+    let head = format!("\n### `{op}`\n");
+    let start = protocol
+        .find(&head)
+        .unwrap_or_else(|| panic!("PROTOCOL.md has no section for {op}"))
+        + head.len();
+    let end = protocol[start..]
+        .find("\n#")
+        .map_or(protocol.len(), |i| start + i);
+    &protocol[start..end]
+}
+
+#[test]
+fn every_op_section_of_protocol_md_links_its_schemas() {
+    let protocol = std::fs::read_to_string(manifest_dir().join("PROTOCOL.md")).unwrap();
+    for op in mimispec::ops::all() {
+        let section = op_section(&protocol, op.name);
+        for what in ["input", "result"] {
+            let link = format!("(schemas/{}.{what}.json)", op.name);
+            assert!(
+                section.contains(&link),
+                "PROTOCOL.md's section for {} does not link {link}",
+                op.name
+            );
+        }
+    }
+}
+
+/// The schemas say what the types say: every vector's input (as sent) and
+/// exact result validates, and so does every result the reference gives
+/// for a case whose result is checked by property.
+#[test]
+fn vectors_and_the_reference_meet_the_published_schemas() {
+    use mimispec::corpus::{Expect, Property};
+    let corpus = Corpus::embedded().unwrap();
+    let compile =
+        |s: schemars::Schema| jsonschema::validator_for(&serde_json::to_value(s).unwrap()).unwrap();
+    let validators: BTreeMap<&str, _> = mimispec::ops::all()
+        .map(|op| {
+            (
+                op.name,
+                (compile(op.input_schema()), compile(op.result_schema())),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut check = |what: &str, id: &str, v: &jsonschema::Validator, value: &serde_json::Value| {
+        for e in v.iter_errors(value) {
+            problems.push(format!("{id}: {what}: {e} at {}", e.instance_path()));
+        }
+    };
+    let addr = "127.0.0.1:53".parse().unwrap();
+    for c in &corpus.cases {
+        let (input_v, result_v) = &validators[c.op.as_str()];
+        let sent = match &c.zone {
+            Some(z) => mimispec::dns::inject_at(
+                &c.input,
+                addr,
+                z.oracle.as_ref().map(|_| "http://127.0.0.1:1/"),
+                Default::default(),
+            ),
+            None => c.input.clone(),
+        };
+        check("input", &c.id, input_v, &sent);
+        match &c.expect {
+            Expect::Result(want) => check("expected result", &c.id, result_v, want),
+            Expect::Properties(props) => {
+                for p in props {
+                    if let Property::Reparse {
+                        op,
+                        result: Some(want),
+                        ..
+                    } = p
+                    {
+                        check("reparse result", &c.id, &validators[op.as_str()].1, want);
+                    }
+                }
+                if c.zone.is_none()
+                    && let Some(Ok(got)) = mimispec::ops::run(&c.op, &c.input)
+                {
+                    check("the reference's result", &c.id, result_v, &got);
+                }
+            }
+            Expect::Reject(_) => {}
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The codes a source tree writes as string literals: `"family.thing.code"`.
+fn code_literals(dir: &Path, out: &mut std::collections::BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            code_literals(&path, out);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for lit in text.split('"').skip(1).step_by(2) {
+            let parts: Vec<&str> = lit.split('.').collect();
+            let families = ["immi", "discovery", "application_mime", "pep"];
+            if parts.len() >= 3
+                && families.contains(&parts[0])
+                && parts.iter().all(|p| {
+                    !p.is_empty()
+                        && p.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                })
+            {
+                out.insert(lit.to_owned());
+            }
+        }
+    }
+}
+
+#[test]
+fn every_error_code_is_in_a_code_table_of_protocol_md() {
+    let protocol = std::fs::read_to_string(manifest_dir().join("PROTOCOL.md")).unwrap();
+    let tabled: std::collections::BTreeSet<&str> = protocol
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split_once('`').map(|(c, _)| c))
+        .filter(|c| c.contains('.'))
+        .collect();
+    let mut produced = std::collections::BTreeSet::new();
+    code_literals(&manifest_dir().join("../reference/src"), &mut produced);
+    assert!(
+        produced.len() > 100,
+        "the scan finds the codes: {produced:?}"
+    );
+    // Literals that are op names are not codes.
+    for op in mimispec::ops::all() {
+        produced.remove(op.name);
+    }
+    produced.insert(mimispec::ops::BAD_INPUT.to_owned());
+    produced.insert(mimispec::adapter::BAD_REQUEST.to_owned());
+    let missing: Vec<&String> = produced
+        .iter()
+        .filter(|c| !tabled.contains(c.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes the reference or the harness can produce that no code table of PROTOCOL.md lists: {missing:?}"
+    );
+    let stale: Vec<&&str> = tabled
+        .iter()
+        .filter(|c| !c.ends_with(".*") && !produced.contains(**c))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "codes in PROTOCOL.md that nothing produces: {stale:?}"
+    );
+}
+
+/// The top-level modules a module of the harness names through `crate::`.
+fn module_imports() -> BTreeMap<String, std::collections::BTreeSet<String>> {
+    fn texts(path: &Path, out: &mut String) {
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).unwrap().flatten() {
+                texts(&e.path(), out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
+    fn ident(s: &str) -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    }
+    let src = manifest_dir().join("src");
+    let mut modules = BTreeMap::new();
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        let path = e.path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if name == "lib" || name == "main" {
+            continue;
+        }
+        let mut text = String::new();
+        texts(&path, &mut text);
+        let mut names = std::collections::BTreeSet::new();
+        for (i, _) in text.match_indices("crate::") {
+            let rest = &text[i + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // `use crate::{a, b::{c, d}}`: the first word of each item.
+                let (mut depth, mut item_start) = (0, true);
+                for (j, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => item_start = true,
+                        c if item_start && !c.is_whitespace() => {
+                            names.insert(ident(&group[j..]));
+                            item_start = false;
+                        }
+                        _ => {}
+                    }
+                }
+            } else {
+                names.insert(ident(rest));
+            }
+        }
+        names.remove(&name);
+        modules.insert(name, names);
+    }
+    // Only modules count: `crate::SUITE_VERSION` and the like are the root's.
+    let known: std::collections::BTreeSet<String> = modules.keys().cloned().collect();
+    for names in modules.values_mut() {
+        names.retain(|n| known.contains(n));
+    }
+    modules
+}
+
+#[test]
+fn the_harness_modules_import_without_a_cycle() {
+    let graph = module_imports();
+    assert!(graph.len() > 10, "{graph:?}");
+    assert!(graph["verdict"].contains("corpus"), "the scan sees imports");
+    fn visit<'a>(
+        m: &'a str,
+        graph: &'a BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) {
+        if done.contains(m) {
+            return;
+        }
+        if let Some(i) = path.iter().position(|p| *p == m) {
+            panic!("import cycle: {} -> {m}", path[i..].join(" -> "));
+        }
+        path.push(m);
+        for n in &graph[m] {
+            visit(n, graph, path, done);
+        }
+        path.pop();
+        done.insert(m);
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for m in graph.keys() {
+        visit(m, &graph, &mut Vec::new(), &mut done);
     }
 }

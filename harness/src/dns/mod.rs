@@ -65,19 +65,35 @@ pub fn check_zone(zone: &Zone) -> Result<(), String> {
 /// The members the harness adds to a resolve case's input: where the mock
 /// zone listens, the type codes, and the oracle's address.
 pub fn inject(input: &serde_json::Value, dns: &MockDns, types: TypeCodes) -> serde_json::Value {
+    inject_at(
+        input,
+        dns.addr,
+        dns.oracle.as_ref().map(|o| o.url.as_str()),
+        types,
+    )
+}
+
+/// [`inject`] for a zone at `addr`, running or not (the loader checks a
+/// vector's input with the members it will carry).
+pub fn inject_at(
+    input: &serde_json::Value,
+    addr: SocketAddr,
+    oracle: Option<&str>,
+    types: TypeCodes,
+) -> serde_json::Value {
     let mut input = input.clone();
     if let serde_json::Value::Object(map) = &mut input {
         map.insert(
             "dns".into(),
             serde_json::json!({
-                "server": dns.addr.to_string(),
+                "server": addr.to_string(),
                 "mimi_type": types.mimi,
                 "mimix_type": types.mimix,
                 "timeout_ms": CLIENT_TIMEOUT.as_millis() as u64,
             }),
         );
-        if let Some(o) = &dns.oracle {
-            map.insert("oracle".into(), serde_json::Value::String(o.url.clone()));
+        if let Some(url) = oracle {
+            map.insert("oracle".into(), serde_json::Value::String(url.to_owned()));
         }
     }
     input

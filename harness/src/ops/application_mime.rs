@@ -1,173 +1,232 @@
 //! Ops of the `application_mime` family (application-mime).
 
+use std::collections::BTreeMap;
+
 use mimispec_reference::application_mime::{
-    Action, MimeError, content_type, entity, gateway, multipart, wrapper,
+    Action, content_type, entity, gateway, multipart, wrapper,
 };
-use serde_json::{Map, Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-use super::{OpError, OpResult, OpSpec, bytes, bytes_value, text};
+use super::{Bytes, OpError, Text};
 
-pub(super) const OPS: &[OpSpec] = &[
-    OpSpec {
-        name: "application_mime.wrapper.wrap",
-        run: wrap,
-    },
-    OpSpec {
-        name: "application_mime.wrapper.unwrap",
-        run: unwrap,
-    },
-    OpSpec {
-        name: "application_mime.wrapper.describe",
-        run: describe,
-    },
-    OpSpec {
-        name: "application_mime.content_type.parse",
-        run: content_type_parse,
-    },
-    OpSpec {
-        name: "application_mime.multipart.parse",
-        run: multipart_parse,
-    },
-    OpSpec {
-        name: "application_mime.entity.transfer_encoding",
-        run: transfer_encoding,
-    },
-    OpSpec {
-        name: "application_mime.entity.data_class",
-        run: data_class,
-    },
-    OpSpec {
-        name: "application_mime.parts.list",
-        run: parts_list,
-    },
-    OpSpec {
-        name: "application_mime.wrappers.list",
-        run: wrappers_list,
-    },
-    OpSpec {
-        name: "application_mime.gateway.process",
-        run: gateway_op,
-    },
-];
-
-fn err(e: MimeError) -> OpError {
-    OpError::new(e.code(), e.to_string())
+/// Parameters by lowercased name (a later duplicate wins).
+fn params(p: &[(String, String)]) -> BTreeMap<String, String> {
+    p.iter().cloned().collect()
 }
 
-fn params_json(params: &[(String, String)]) -> Value {
-    Value::Object(
-        params
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect::<Map<String, Value>>(),
-    )
+/// `{entity}`: a MIME entity, header fields, an empty line, the body.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    pub entity: Bytes,
 }
 
-/// `{entity}` -> `{entity}`
-fn wrap(input: &Value) -> OpResult {
-    let e = bytes(input, "entity")?;
-    Ok(json!({ "entity": bytes_value(&wrapper::wrap(&e).map_err(err)?) }))
+/// `{message}`: a whole message.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageInput {
+    pub message: Bytes,
 }
 
-/// `{entity, depth?}` -> `{entity, layers}`
-fn unwrap(input: &Value) -> OpResult {
-    let e = bytes(input, "entity")?;
-    let depth = match input.get("depth") {
+pub fn wrap(i: Entity) -> Result<Entity, OpError> {
+    Ok(Entity {
+        entity: Bytes(wrapper::wrap(&i.entity.0)?),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnwrapInput {
+    pub entity: Bytes,
+    /// At most this many layers (at least 1); absent: all of them.
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub depth: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unwrapped {
+    pub entity: Bytes,
+    pub layers: usize,
+}
+
+pub fn unwrap(i: UnwrapInput) -> Result<Unwrapped, OpError> {
+    let depth = match i.depth {
         None => None,
-        Some(v) => Some(
-            v.as_u64()
+        Some(d) => Some(
+            usize::try_from(d)
+                .ok()
                 .filter(|&d| d >= 1)
-                .and_then(|d| usize::try_from(d).ok())
                 .ok_or_else(|| OpError::bad_input("input.depth must be an integer >= 1"))?,
         ),
     };
-    let u = wrapper::unwrap(&e, depth).map_err(err)?;
-    Ok(json!({ "entity": bytes_value(&u.entity), "layers": u.layers }))
+    let u = wrapper::unwrap(&i.entity.0, depth)?;
+    Ok(Unwrapped {
+        entity: Bytes(u.entity),
+        layers: u.layers,
+    })
 }
 
-/// `{entity}` -> `{contained_type, parameters}`
-fn describe(input: &Value) -> OpResult {
-    let v = wrapper::describe(&bytes(input, "entity")?).map_err(err)?;
-    Ok(json!({ "contained_type": v.contained_type, "parameters": params_json(&v.params) }))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Described {
+    pub contained_type: String,
+    pub parameters: BTreeMap<String, String>,
 }
 
-/// `{text}` -> `{type, subtype, parameters}`
-fn content_type_parse(input: &Value) -> OpResult {
-    let ct = content_type::parse(text(input, "text")?).map_err(err)?;
-    Ok(json!({ "type": ct.type_, "subtype": ct.subtype, "parameters": params_json(&ct.params) }))
+pub fn describe(i: Entity) -> Result<Described, OpError> {
+    let v = wrapper::describe(&i.entity.0)?;
+    Ok(Described {
+        contained_type: v.contained_type,
+        parameters: params(&v.params),
+    })
 }
 
-/// `{entity}` -> `{boundary, preamble?, parts, epilogue?}`
-fn multipart_parse(input: &Value) -> OpResult {
-    let e = bytes(input, "entity")?;
-    let m = multipart::parse(&e).map_err(err)?;
-    let mut out = Map::new();
-    out.insert("boundary".into(), m.boundary.into());
-    if let Some(p) = m.preamble {
-        out.insert("preamble".into(), bytes_value(p));
-    }
-    out.insert(
-        "parts".into(),
-        Value::Array(m.parts.iter().map(|p| bytes_value(p)).collect()),
-    );
-    if let Some(p) = m.epilogue {
-        out.insert("epilogue".into(), bytes_value(p));
-    }
-    Ok(Value::Object(out))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContentType {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub subtype: String,
+    pub parameters: BTreeMap<String, String>,
 }
 
-/// `{entity}` -> `{transfer_encoding}`
-fn transfer_encoding(input: &Value) -> OpResult {
-    let e = bytes(input, "entity")?;
-    let parsed = entity::parse(&e).map_err(err)?;
-    let te = parsed.transfer_encoding_token().map_err(err)?;
-    Ok(json!({ "transfer_encoding": te }))
+pub fn content_type_parse(i: Text) -> Result<ContentType, OpError> {
+    let ct = content_type::parse(&i.text)?;
+    Ok(ContentType {
+        type_: ct.type_,
+        subtype: ct.subtype,
+        parameters: params(&ct.params),
+    })
 }
 
-/// `{entity}` -> `{class, long_lines}`
-fn data_class(input: &Value) -> OpResult {
-    let e = bytes(input, "entity")?;
-    let (class, longest) = entity::classify(&e);
-    Ok(json!({ "class": class.as_str(), "long_lines": longest > wrapper::MAX_PLAIN_LINE }))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Multipart {
+    pub boundary: String,
+    /// Absent when the body starts with the dash-boundary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preamble: Option<Bytes>,
+    pub parts: Vec<Bytes>,
+    /// Absent when the close-delimiter (and padding) ends the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epilogue: Option<Bytes>,
 }
 
-/// `{message}` -> `{parts: [{path, content_type, entity} | {path, content_type, transfer_encoding, body}]}`
-fn parts_list(input: &Value) -> OpResult {
-    let m = bytes(input, "message")?;
-    let parts = gateway::parts(&m).map_err(err)?;
-    let list: Vec<Value> = parts
-        .iter()
-        .map(|p| {
-            let mut o = Map::new();
-            o.insert("path".into(), p.path.clone().into());
-            o.insert("content_type".into(), p.content_type.clone().into());
-            if let Some(e) = &p.entity {
-                o.insert("entity".into(), bytes_value(e));
-            }
-            if let Some(t) = &p.transfer_encoding {
-                o.insert("transfer_encoding".into(), t.clone().into());
-            }
-            if let Some(b) = &p.body {
-                o.insert("body".into(), bytes_value(b));
-            }
-            Value::Object(o)
-        })
-        .collect();
-    Ok(json!({ "parts": list }))
+pub fn multipart_parse(i: Entity) -> Result<Multipart, OpError> {
+    let m = multipart::parse(&i.entity.0)?;
+    Ok(Multipart {
+        boundary: m.boundary,
+        preamble: m.preamble.map(Bytes::from),
+        parts: m.parts.into_iter().map(Bytes::from).collect(),
+        epilogue: m.epilogue.map(Bytes::from),
+    })
 }
 
-/// `{message}` -> `{wrappers: [bytes]}`
-fn wrappers_list(input: &Value) -> OpResult {
-    let m = bytes(input, "message")?;
-    let w = gateway::wrappers(&m).map_err(err)?;
-    Ok(json!({ "wrappers": w.iter().map(|b| bytes_value(b)).collect::<Vec<_>>() }))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferEncoding {
+    pub transfer_encoding: String,
 }
 
-/// `{message, action}` -> `{message}`
-fn gateway_op(input: &Value) -> OpResult {
-    let m = bytes(input, "message")?;
-    let action = Action::from_name(text(input, "action")?).ok_or_else(|| {
-        OpError::bad_input("input.action must be split_multipart, reencode or rewrap_lines")
-    })?;
-    Ok(json!({ "message": bytes_value(&gateway::process(&m, action).map_err(err)?) }))
+pub fn transfer_encoding(i: Entity) -> Result<TransferEncoding, OpError> {
+    let parsed = entity::parse(&i.entity.0)?;
+    Ok(TransferEncoding {
+        transfer_encoding: parsed.transfer_encoding_token()?,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataClass {
+    /// `7bit`, `8bit` or `binary`.
+    pub class: String,
+    pub long_lines: bool,
+}
+
+pub fn data_class(i: Entity) -> Result<DataClass, OpError> {
+    let (class, longest) = entity::classify(&i.entity.0);
+    Ok(DataClass {
+        class: class.as_str().to_owned(),
+        long_lines: longest > wrapper::MAX_PLAIN_LINE,
+    })
+}
+
+/// One part of a message: a wrapper's whole entity, or a leaf's decoded body.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub path: String,
+    pub content_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<Bytes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_encoding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Bytes>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Parts {
+    pub parts: Vec<Part>,
+}
+
+pub fn parts_list(i: MessageInput) -> Result<Parts, OpError> {
+    let parts = gateway::parts(&i.message.0)?;
+    Ok(Parts {
+        parts: parts
+            .into_iter()
+            .map(|p| Part {
+                path: p.path,
+                content_type: p.content_type,
+                entity: p.entity.map(Bytes),
+                transfer_encoding: p.transfer_encoding,
+                body: p.body.map(Bytes),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Wrappers {
+    pub wrappers: Vec<Bytes>,
+}
+
+pub fn wrappers_list(i: MessageInput) -> Result<Wrappers, OpError> {
+    Ok(Wrappers {
+        wrappers: gateway::wrappers(&i.message.0)?
+            .into_iter()
+            .map(Bytes)
+            .collect(),
+    })
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GatewayAction {
+    SplitMultipart,
+    Reencode,
+    RewrapLines,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayInput {
+    pub message: Bytes,
+    pub action: GatewayAction,
+}
+
+pub fn gateway(i: GatewayInput) -> Result<MessageInput, OpError> {
+    let action = match i.action {
+        GatewayAction::SplitMultipart => Action::SplitMultipart,
+        GatewayAction::Reencode => Action::Reencode,
+        GatewayAction::RewrapLines => Action::RewrapLines,
+    };
+    Ok(MessageInput {
+        message: Bytes(gateway::process(&i.message.0, action)?),
+    })
 }

@@ -1,156 +1,190 @@
 //! Ops of the `discovery` family (mimi-discovery).
 
-use mimispec_reference::discovery::{self, MssiParsed, email, enum_domain, mssi, mui};
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
 use mimispec_reference::discovery::resolve::{Config, Identifier, Via};
-use serde_json::{Map, Value, json};
+use mimispec_reference::discovery::{self, MssiParsed, email, enum_domain, mssi, mui};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::{OpError, OpResult, OpSpec, text};
+use super::{OpError, Text};
 
-pub(super) const OPS: &[OpSpec] = &[
-    OpSpec {
-        name: "discovery.identifier.resolve",
-        run: resolve,
-    },
-    OpSpec {
-        name: "discovery.mssi.parse",
-        run: mssi_parse,
-    },
-    OpSpec {
-        name: "discovery.mui.parse",
-        run: mui_parse,
-    },
-    OpSpec {
-        name: "discovery.enum.domain",
-        run: enum_domain,
-    },
-    OpSpec {
-        name: "discovery.email.mui",
-        run: email_mui,
-    },
-];
-
-fn err_mssi(e: discovery::MssiError) -> OpError {
-    OpError::new(e.code(), e.to_string())
+/// A valid MSSSI record: absent optional tags left out.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub v: String,
+    pub a: String,
+    pub e: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pv: Option<String>,
+    /// The priority, an integer (the protocol allows any; the register
+    /// entry DISCOVERY-MSSI-PRIORITY holds the readings of its range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s: Option<String>,
 }
 
-fn err_mui(e: discovery::MuiError) -> OpError {
-    OpError::new(e.code(), e.to_string())
-}
-
-fn err_enum(e: discovery::EnumError) -> OpError {
-    OpError::new(e.code(), e.to_string())
-}
-
-fn err_email(e: discovery::EmailError) -> OpError {
-    OpError::new(e.code(), e.to_string())
-}
-
-/// `{text}` -> `{status: "valid", record: {v, a, e, pv?, p?, s?}, unknown_tags: {name: value}}`
-/// or `{status: "ignored", reason: "version", v}`
-fn mssi_parse(input: &Value) -> OpResult {
-    match mssi::parse(text(input, "text")?).map_err(err_mssi)? {
-        MssiParsed::IgnoredVersion { v } => {
-            Ok(json!({ "status": "ignored", "reason": "version", "v": v }))
+impl From<mssi::MssiRecord> for Record {
+    fn from(r: mssi::MssiRecord) -> Self {
+        Record {
+            v: r.v,
+            a: r.a,
+            e: r.e,
+            pv: r.pv,
+            p: r.p.map(i64::from),
+            s: r.s,
         }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MssiResult {
+    Valid {
+        record: Record,
+        unknown_tags: BTreeMap<String, String>,
+    },
+    /// A version other than MIMI1: not an error, the record is ignored.
+    Ignored { reason: String, v: String },
+}
+
+pub fn mssi_parse(i: Text) -> Result<MssiResult, OpError> {
+    Ok(match mssi::parse(&i.text)? {
+        MssiParsed::IgnoredVersion { v } => MssiResult::Ignored {
+            reason: "version".into(),
+            v,
+        },
         MssiParsed::Valid {
             record,
             unknown_tags,
-        } => {
-            let r = record_json(record);
-            let unknown: Map<String, Value> = unknown_tags
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect();
-            Ok(json!({ "status": "valid", "record": r, "unknown_tags": unknown }))
-        }
-    }
+        } => MssiResult::Valid {
+            record: record.into(),
+            unknown_tags: unknown_tags.into_iter().collect(),
+        },
+    })
 }
 
-/// `{text}` -> `{mui}`
-fn mui_parse(input: &Value) -> OpResult {
-    Ok(json!({ "mui": mui::parse(text(input, "text")?).map_err(err_mui)? }))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mui {
+    pub mui: String,
 }
 
-/// `{number, apex?}` -> `{domain}`
-fn enum_domain(input: &Value) -> OpResult {
-    let apex = match input.get("apex") {
-        None => None,
-        Some(Value::String(apex)) => Some(apex.as_str()),
-        Some(_) => {
-            return Err(OpError::bad_input(
-                "input.apex must be a string when present",
-            ));
-        }
+pub fn mui_parse(i: Text) -> Result<Mui, OpError> {
+    Ok(Mui {
+        mui: mui::parse(&i.text)?,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnumInput {
+    /// An E.164 number as written, `+` first.
+    pub number: String,
+    /// The ENUM apex; absent: e164.arpa (feature `enum-apex`).
+    #[serde(default)]
+    pub apex: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub domain: String,
+}
+
+pub fn enum_domain(i: EnumInput) -> Result<Domain, OpError> {
+    Ok(Domain {
+        domain: enum_domain::domain(&i.number, i.apex.as_deref())?,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailInput {
+    pub address: String,
+    /// The target of the MIMIX record of the address's domain.
+    pub mimix_target: String,
+}
+
+pub fn email_mui(i: EmailInput) -> Result<Mui, OpError> {
+    Ok(Mui {
+        mui: email::mui(&i.address, &i.mimix_target)?,
+    })
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Mui,
+    Email,
+    Tel,
+}
+
+/// Where the mock DNS zone listens: added by the harness, never by a vector.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DnsParams {
+    /// `127.0.0.1:port`, UDP and TCP.
+    pub server: String,
+    pub mimi_type: u16,
+    pub mimix_type: u16,
+    /// How long the client waits for each answer.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveInput {
+    pub identifier: String,
+    pub kind: Kind,
+    pub dns: DnsParams,
+    /// The mock oracle's URL, when the zone has one (added by the harness).
+    #[serde(default)]
+    pub oracle: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ViaName {
+    Dns,
+    Oracle,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub mui: Option<String>,
+    pub via: ViaName,
+    pub services: Vec<Record>,
+}
+
+pub fn resolve(i: ResolveInput) -> Result<Resolution, OpError> {
+    let id = match i.kind {
+        Kind::Mui => Identifier::Mui(&i.identifier),
+        Kind::Email => Identifier::Email(&i.identifier),
+        Kind::Tel => Identifier::Tel(&i.identifier),
     };
-    Ok(json!({ "domain": enum_domain::domain(text(input, "number")?, apex).map_err(err_enum)? }))
-}
-
-/// `{address, mimix_target}` -> `{mui}`
-fn email_mui(input: &Value) -> OpResult {
-    let address = text(input, "address")?;
-    let target = text(input, "mimix_target")?;
-    Ok(json!({ "mui": email::mui(address, target).map_err(err_email)? }))
-}
-
-/// A valid record as results show it: absent optional tags left out.
-fn record_json(record: mssi::MssiRecord) -> Map<String, Value> {
-    let mut r = Map::new();
-    r.insert("v".into(), record.v.into());
-    r.insert("a".into(), record.a.into());
-    r.insert("e".into(), record.e.into());
-    if let Some(pv) = record.pv {
-        r.insert("pv".into(), pv.into());
-    }
-    if let Some(p) = record.p {
-        r.insert("p".into(), p.into());
-    }
-    if let Some(s) = record.s {
-        r.insert("s".into(), s.into());
-    }
-    r
-}
-
-/// `{identifier, kind, dns: {server, mimi_type, mimix_type, timeout_ms}, oracle?}`
-/// -> `{mui, via, services: [record...]}`
-fn resolve(input: &Value) -> OpResult {
-    let id = text(input, "identifier")?;
-    let id = match text(input, "kind")? {
-        "mui" => Identifier::Mui(id),
-        "email" => Identifier::Email(id),
-        "tel" => Identifier::Tel(id),
-        other => {
-            return Err(OpError::bad_input(format!(
-                "input.kind {other:?} is not mui, email or tel"
-            )));
-        }
-    };
-    let dns = input
-        .get("dns")
-        .ok_or_else(|| OpError::bad_input("input.dns is missing (the harness adds it)"))?;
-    let server = text(dns, "server")?
+    let server = i
+        .dns
+        .server
         .parse()
         .map_err(|e| OpError::bad_input(format!("input.dns.server: {e}")))?;
-    let code = |k: &str| {
-        dns.get(k)
-            .and_then(Value::as_u64)
-            .and_then(|c| u16::try_from(c).ok())
-            .ok_or_else(|| OpError::bad_input(format!("input.dns.{k} must be a type code")))
-    };
-    let timeout = dns.get("timeout_ms").and_then(Value::as_u64).unwrap_or(400);
     let cfg = Config {
         server,
-        mimi_type: code("mimi_type")?,
-        mimix_type: code("mimix_type")?,
-        timeout: Duration::from_millis(timeout),
+        mimi_type: i.dns.mimi_type,
+        mimix_type: i.dns.mimix_type,
+        timeout: Duration::from_millis(i.dns.timeout_ms.unwrap_or(400)),
     };
-    let oracle_url = input
-        .get("oracle")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let oracle_url = i.oracle;
     let ask = |id: &str| {
         oracle_lookup(
             oracle_url.as_deref().unwrap_or_default(),
@@ -163,18 +197,15 @@ fn resolve(input: &Value) -> OpResult {
     } else {
         None
     };
-    let r = discovery::resolve::resolve(id, &cfg, oracle)
-        .map_err(|e| OpError::new(e.code(), e.to_string()))?;
-    let services: Vec<Value> = r
-        .services
-        .into_iter()
-        .map(|s| Value::Object(record_json(s)))
-        .collect();
-    Ok(json!({
-        "mui": r.mui,
-        "via": match r.via { Via::Dns => "dns", Via::Oracle => "oracle" },
-        "services": services,
-    }))
+    let r = discovery::resolve::resolve(id, &cfg, oracle)?;
+    Ok(Resolution {
+        mui: r.mui,
+        via: match r.via {
+            Via::Dns => ViaName::Dns,
+            Via::Oracle => ViaName::Oracle,
+        },
+        services: r.services.into_iter().map(Record::from).collect(),
+    })
 }
 
 /// The suite's oracle protocol (PROTOCOL.md): `GET <url>?id=<id>` gives

@@ -1,81 +1,94 @@
-//! Ops of the `immi` family (immi-content).
+//! Ops of the `immi` family for msg-ids and read receipts (immi-content
+//! §5.1, §5.2).
 
 use mimispec_reference::immi::{self, DispositionEntry, Status, disposition, msg_id};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-use super::{OpError, OpResult, OpSpec, text};
+use super::{OpError, Text};
 
-pub(super) const OPS: &[OpSpec] = &[
-    OpSpec {
-        name: "immi.msg_id.parse",
-        run: msg_id_parse,
-    },
-    OpSpec {
-        name: "immi.msg_id_header.parse",
-        run: msg_id_header_parse,
-    },
-    OpSpec {
-        name: "immi.disposition_notification.parse",
-        run: dn_parse,
-    },
-    OpSpec {
-        name: "immi.disposition_notification.build",
-        run: dn_build,
-    },
-];
-
-fn err_msg_id(e: immi::MsgIdError) -> OpError {
-    OpError::new(e.code(), e.to_string())
+/// `{id_left, id_right}`: a msg-id's two halves as written.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MsgIdParts {
+    pub id_left: String,
+    pub id_right: String,
 }
 
-fn err_dn(e: immi::DispositionError) -> OpError {
-    OpError::new(e.code(), e.to_string())
+impl From<&immi::MsgId> for MsgIdParts {
+    fn from(id: &immi::MsgId) -> Self {
+        MsgIdParts {
+            id_left: id.id_left.clone(),
+            id_right: id.id_right.clone(),
+        }
+    }
 }
 
-fn msg_id_json(id: &immi::MsgId) -> Value {
-    json!({ "id_left": id.id_left, "id_right": id.id_right })
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MsgIdHeader {
+    /// `Message-ID`, `In-Reply-To` or `Supersedes`.
+    pub name: String,
+    pub msg_id: MsgIdParts,
 }
 
-/// `{text}` -> `{id_left, id_right}`
-fn msg_id_parse(input: &Value) -> OpResult {
-    let id = msg_id::parse(text(input, "text")?).map_err(err_msg_id)?;
-    Ok(msg_id_json(&id))
+/// One line of a disposition notification: the msg-id with its brackets.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DnEntry {
+    pub msg_id: String,
+    pub status: String,
 }
 
-/// `{text}` (one line with its CRLF) -> `{name, msg_id: {id_left, id_right}}`
-fn msg_id_header_parse(input: &Value) -> OpResult {
-    let (name, id) = msg_id::parse_header_line(text(input, "text")?).map_err(err_msg_id)?;
-    Ok(json!({ "name": name.as_str(), "msg_id": msg_id_json(&id) }))
+impl From<&DispositionEntry> for DnEntry {
+    fn from(e: &DispositionEntry) -> Self {
+        DnEntry {
+            msg_id: e.msg_id.to_string(),
+            status: e.status.as_str().to_owned(),
+        }
+    }
 }
 
-/// `{text}` -> `{entries: [{msg_id: "<...>", status}]}`
-fn dn_parse(input: &Value) -> OpResult {
-    let entries = disposition::parse(text(input, "text")?).map_err(err_dn)?;
-    let entries: Vec<Value> = entries
-        .iter()
-        .map(|e| json!({ "msg_id": e.msg_id.to_string(), "status": e.status.as_str() }))
-        .collect();
-    Ok(json!({ "entries": entries }))
+/// `{entries}`: parse's result and build's input.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DnEntries {
+    pub entries: Vec<DnEntry>,
 }
 
-/// `{entries: [{msg_id: "<...>", status}]}` -> `{text}`
-fn dn_build(input: &Value) -> OpResult {
-    let list = input
-        .get("entries")
-        .and_then(Value::as_array)
-        .ok_or_else(|| OpError::bad_input("input.entries must be an array"))?;
-    let mut entries = Vec::with_capacity(list.len());
-    for (i, e) in list.iter().enumerate() {
-        let id = msg_id::parse(text(e, "msg_id")?).map_err(err_msg_id)?;
-        let status = text(e, "status")?;
-        let status = Status::from_token(status).ok_or_else(|| {
-            let e = immi::DispositionError::UnknownStatus {
-                line: i + 1,
-                value: status.to_owned(),
-            };
-            err_dn(e)
-        })?;
+pub fn msg_id_parse(i: Text) -> Result<MsgIdParts, OpError> {
+    Ok((&msg_id::parse(&i.text)?).into())
+}
+
+pub fn msg_id_header_parse(i: Text) -> Result<MsgIdHeader, OpError> {
+    let (name, id) = msg_id::parse_header_line(&i.text)?;
+    Ok(MsgIdHeader {
+        name: name.as_str().to_owned(),
+        msg_id: (&id).into(),
+    })
+}
+
+pub fn dn_parse(i: Text) -> Result<DnEntries, OpError> {
+    let entries = disposition::parse(&i.text)?;
+    Ok(DnEntries {
+        entries: entries.iter().map(DnEntry::from).collect(),
+    })
+}
+
+pub fn dn_build(i: DnEntries) -> Result<Text, OpError> {
+    let mut entries = Vec::with_capacity(i.entries.len());
+    for (n, e) in i.entries.iter().enumerate() {
+        let id = msg_id::parse(&e.msg_id)?;
+        // An unknown status is the implementation's to refuse, not a shape
+        // error: the type keeps it a string.
+        let status =
+            Status::from_token(&e.status).ok_or_else(|| immi::DispositionError::UnknownStatus {
+                line: n + 1,
+                value: e.status.clone(),
+            })?;
         entries.push(DispositionEntry { msg_id: id, status });
     }
-    Ok(json!({ "text": disposition::build(&entries).map_err(err_dn)? }))
+    Ok(Text {
+        text: disposition::build(&entries)?,
+    })
 }

@@ -1,117 +1,158 @@
 //! Ops of the `immi` family for groups: MIME type negotiation (§3.2,
 //! §5.3) and the conversation a receiving client shows (§4).
 
+use std::collections::BTreeMap;
+
 use mimispec_reference::immi::conversation::{self, Event};
 use mimispec_reference::immi::negotiate;
-use serde_json::{Map, Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-use super::{OpError, OpResult, OpSpec, bytes, bytes_value, text};
+use super::{Bytes, OpError};
 
-pub(super) const OPS: &[OpSpec] = &[
-    OpSpec {
-        name: "immi.content.negotiate",
-        run: content_negotiate,
-    },
-    OpSpec {
-        name: "immi.conversation.apply",
-        run: conversation_apply,
-    },
-];
-
-fn strings(v: &Value, what: &str) -> Result<Vec<String>, OpError> {
-    v.as_array()
-        .and_then(|a| {
-            a.iter()
-                .map(|x| x.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-        })
-        .ok_or_else(|| OpError::bad_input(format!("{what} must be an array of strings")))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NegotiateInput {
+    /// The MIME types the group requires, `type/subtype`.
+    pub required: Vec<String>,
+    /// For each member id, the types it supports.
+    pub members: BTreeMap<String, Vec<String>>,
+    pub message: Bytes,
 }
 
-/// `{required, members, message}` -> `{sendable, reason?, render}`
-fn content_negotiate(input: &Value) -> OpResult {
-    let required = strings(
-        input.get("required").unwrap_or(&Value::Null),
-        "input.required",
-    )?;
-    let members_obj = input
-        .get("members")
-        .and_then(Value::as_object)
-        .ok_or_else(|| OpError::bad_input("input.members must be an object"))?;
-    let mut members = Vec::with_capacity(members_obj.len());
-    for (id, types) in members_obj {
-        members.push((id.clone(), strings(types, &format!("input.members.{id}"))?));
-    }
-    let message = bytes(input, "message")?;
-    let n = negotiate::negotiate(&required, &members, &message)
-        .map_err(|e| OpError::new(e.code(), e.to_string()))?;
-    let render: Map<String, Value> = n
-        .render
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Negotiation {
+    pub sendable: bool,
+    /// Present exactly when `sendable` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For each member, the part it shows, or null.
+    pub render: BTreeMap<String, Option<String>>,
+}
+
+pub fn negotiate(i: NegotiateInput) -> Result<Negotiation, OpError> {
+    let members: Vec<(String, Vec<String>)> = i.members.into_iter().collect();
+    let n = negotiate::negotiate(&i.required, &members, &i.message.0)?;
+    Ok(Negotiation {
+        sendable: n.sendable,
+        reason: n.reason.map(|r| r.code().to_owned()),
+        render: n.render.into_iter().collect(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    /// The MLS sender, opaque.
+    pub sender: String,
+    pub message: Bytes,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationInput {
+    /// The instant the conversation is shown at, RFC 3339.
+    pub now: String,
+    pub events: Vec<EventInput>,
+    /// The reactions the client can show; absent or null: every text one.
+    #[serde(default)]
+    pub known_reactions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    pub from: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shown {
+    pub id: String,
+    pub sender: String,
+    pub from: String,
+    pub kind: String,
+    pub body: Bytes,
+    pub edited: bool,
+    pub deleted: bool,
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub reply_to: Option<String>,
+    pub quote_hidden: bool,
+    pub reactions: Vec<Reaction>,
+    pub receipts: BTreeMap<String, String>,
+}
+
+/// An event that was rejected or ignored, by index.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indexed {
+    pub index: usize,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conversation {
+    pub messages: Vec<Shown>,
+    pub rejected: Vec<Indexed>,
+    pub ignored: Vec<Indexed>,
+}
+
+pub fn apply(i: ConversationInput) -> Result<Conversation, OpError> {
+    let events: Vec<Event> = i
+        .events
         .into_iter()
-        .map(|(id, t)| (id, t.map_or(Value::Null, Value::String)))
-        .collect();
-    let mut out = json!({ "sendable": n.sendable, "render": render });
-    if let Some(r) = n.reason {
-        out["reason"] = json!(r.code());
-    }
-    Ok(out)
-}
-
-/// `{now, events: [{sender, message}], known_reactions?}` -> `{messages, rejected, ignored}`
-fn conversation_apply(input: &Value) -> OpResult {
-    let now = text(input, "now")?;
-    let events = input
-        .get("events")
-        .and_then(Value::as_array)
-        .ok_or_else(|| OpError::bad_input("input.events must be an array"))?
-        .iter()
-        .map(|e| {
-            Ok(Event {
-                sender: text(e, "sender")?.to_owned(),
-                message: bytes(e, "message")?,
-            })
-        })
-        .collect::<Result<Vec<_>, OpError>>()?;
-    let known = match input.get("known_reactions") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(strings(v, "input.known_reactions")?),
-    };
-    let c = conversation::apply(now, &events, known.as_deref())
-        .map_err(|e| OpError::new(e.code(), e.to_string()))?;
-    let messages: Vec<Value> = c
-        .messages
-        .iter()
-        .map(|m| {
-            let receipts: Map<String, Value> = m
-                .receipts
-                .iter()
-                .map(|(k, s)| (k.clone(), json!(s.as_str())))
-                .collect();
-            json!({
-                "id": m.id,
-                "sender": m.sender,
-                "from": m.from,
-                "kind": m.kind,
-                "body": bytes_value(&m.body),
-                "edited": m.edited,
-                "deleted": m.deleted,
-                "reply_to": m.reply_to,
-                "quote_hidden": m.quote_hidden,
-                "reactions": m.reactions.iter()
-                    .map(|r| json!({ "from": r.from, "content": r.content }))
-                    .collect::<Vec<_>>(),
-                "receipts": receipts,
-            })
+        .map(|e| Event {
+            sender: e.sender,
+            message: e.message.0,
         })
         .collect();
-    let list = |v: Vec<(usize, &str)>| -> Vec<Value> {
-        v.into_iter()
-            .map(|(i, code)| json!({ "index": i, "code": code }))
-            .collect()
+    let c = conversation::apply(&i.now, &events, i.known_reactions.as_deref())?;
+    let indexed = |index, code: &str| Indexed {
+        index,
+        code: code.to_owned(),
     };
-    Ok(json!({
-        "messages": messages,
-        "rejected": list(c.rejected),
-        "ignored": list(c.ignored.into_iter().map(|(i, r)| (i, r.code())).collect()),
-    }))
+    Ok(Conversation {
+        messages: c
+            .messages
+            .iter()
+            .map(|m| Shown {
+                id: m.id.clone(),
+                sender: m.sender.clone(),
+                from: m.from.clone(),
+                kind: m.kind.to_owned(),
+                body: Bytes(m.body.clone()),
+                edited: m.edited,
+                deleted: m.deleted,
+                reply_to: m.reply_to.clone(),
+                quote_hidden: m.quote_hidden,
+                reactions: m
+                    .reactions
+                    .iter()
+                    .map(|r| Reaction {
+                        from: r.from.clone(),
+                        content: r.content.clone(),
+                    })
+                    .collect(),
+                receipts: m
+                    .receipts
+                    .iter()
+                    .map(|(k, s)| (k.clone(), s.as_str().to_owned()))
+                    .collect(),
+            })
+            .collect(),
+        rejected: c
+            .rejected
+            .iter()
+            .map(|(i, code)| indexed(*i, code))
+            .collect(),
+        ignored: c
+            .ignored
+            .iter()
+            .map(|(i, r)| indexed(*i, r.code()))
+            .collect(),
+    })
 }

@@ -1,153 +1,241 @@
 //! Ops of the `pep` family (pep-message-2).
 
-use mimispec_reference::pep::unwrap::{self, Node, PartInfo, Structure, Unwrapped};
-use mimispec_reference::pep::{PepError, PublicKey, SecretKey, Version, version, wrap};
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
-use super::{OpError, OpResult, OpSpec, bytes, bytes_value, text};
+use mimispec_reference::pep::unwrap::{self as reader, Node as RefNode, PartInfo};
+use mimispec_reference::pep::{PepError, PublicKey, SecretKey, Version, version, wrap as writer};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-pub(super) const OPS: &[OpSpec] = &[
-    OpSpec {
-        name: "pep.version.choose",
-        run: choose,
-    },
-    OpSpec {
-        name: "pep.message.wrap",
-        run: wrap_op,
-    },
-    OpSpec {
-        name: "pep.message.unwrap",
-        run: unwrap_op,
-    },
-    OpSpec {
-        name: "pep.message.structure",
-        run: structure_op,
-    },
-    OpSpec {
-        name: "pep.message.peer_version",
-        run: peer_version_op,
-    },
-    OpSpec {
-        name: "pep.message.signature",
-        run: signature_op,
-    },
-];
+use super::{Bytes, OpError};
 
-fn err(e: PepError) -> OpError {
-    OpError::new(e.code(), e.to_string())
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseInput {
+    /// The highest X-pEp-Version seen from the peer; null: never seen.
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub peer_version: Option<String>,
 }
 
-fn opt_text(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::String(s.to_owned()))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// `1.0`, `2.0` or `2.1`.
+    pub send: String,
 }
 
-/// `{peer_version: string | null}` -> `{send}`
-fn choose(input: &Value) -> OpResult {
-    let peer = match input.get("peer_version") {
-        Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.as_str()),
-        _ => {
-            return Err(OpError::bad_input(
-                "input.peer_version must be a string or null",
-            ));
+pub fn choose(i: ChooseInput) -> Result<Choice, OpError> {
+    Ok(Choice {
+        send: version::choose(i.peer_version.as_deref())
+            .as_str()
+            .to_owned(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WrapInput {
+    /// A plain RFC 5322 message.
+    pub message: Bytes,
+    /// The sender's secret key.
+    pub sender_key: Bytes,
+    /// The recipient's public key.
+    pub recipient_key: Bytes,
+    /// `1.0`, `2.0` or `2.1`; another value is the op's to refuse.
+    pub version: String,
+}
+
+/// `{message}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageInput {
+    pub message: Bytes,
+}
+
+pub fn wrap(i: WrapInput) -> Result<MessageInput, OpError> {
+    let v = Version::from_name(&i.version).ok_or(PepError::UnknownWrapVersion)?;
+    let sender = SecretKey::read(&i.sender_key.0)?;
+    let recipient = PublicKey::read(&i.recipient_key.0)?;
+    let out = writer::wrap_fresh(&i.message.0, &sender, &recipient, v)?;
+    Ok(MessageInput {
+        message: Bytes(out),
+    })
+}
+
+/// A message as received and the recipient's secret key.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadInput {
+    pub message: Bytes,
+    pub recipient_key: Bytes,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureInput {
+    pub message: Bytes,
+    pub recipient_key: Bytes,
+    /// The sender's public key.
+    pub sender_key: Bytes,
+}
+
+/// A MIME node: a leaf with its decoded `body`, or a multipart with `parts`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub params: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Bytes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<Node>>,
+}
+
+impl From<&RefNode> for Node {
+    fn from(n: &RefNode) -> Self {
+        Node {
+            type_: n.mime_type.clone(),
+            params: n.params.iter().cloned().collect(),
+            body: n.body.clone().map(Bytes),
+            parts: n
+                .body
+                .is_none()
+                .then(|| n.parts.iter().map(Node::from).collect()),
         }
-    };
-    Ok(json!({ "send": version::choose(peer).as_str() }))
+    }
 }
 
-/// `{message, sender_key, recipient_key, version}` -> `{message}`
-fn wrap_op(input: &Value) -> OpResult {
-    let v = Version::from_name(text(input, "version")?)
-        .ok_or_else(|| err(PepError::UnknownWrapVersion))?;
-    let sender = SecretKey::read(&bytes(input, "sender_key")?).map_err(err)?;
-    let recipient = PublicKey::read(&bytes(input, "recipient_key")?).map_err(err)?;
-    let m = bytes(input, "message")?;
-    let out = wrap::wrap_fresh(&m, &sender, &recipient, v).map_err(err)?;
-    Ok(json!({ "message": bytes_value(&out) }))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unwrapped {
+    /// `1.0`, `2.0` or `2.1`.
+    pub version_detected: String,
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub wrapped_info: Option<String>,
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub sender_fpr: Option<String>,
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub subject: Option<String>,
+    /// `[name, value]` pairs in order.
+    pub headers: Vec<(String, String)>,
+    pub body: Node,
+    pub forwarded_attachments: usize,
 }
 
-fn params(p: &[(String, String)]) -> Value {
-    Value::Object(
-        p.iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect::<Map<_, _>>(),
-    )
+fn read(i: &ReadInput, sender: Option<&PublicKey>) -> Result<reader::Unwrapped, OpError> {
+    let key = SecretKey::read(&i.recipient_key.0)?;
+    Ok(reader::unwrap(&i.message.0, &key, sender)?)
 }
 
-fn node(n: &Node) -> Value {
-    let mut o = Map::new();
-    o.insert("type".into(), n.mime_type.clone().into());
-    o.insert("params".into(), params(&n.params));
-    match &n.body {
-        Some(b) => o.insert("body".into(), bytes_value(b)),
-        None => o.insert("parts".into(), n.parts.iter().map(node).collect()),
-    };
-    Value::Object(o)
-}
-
-fn unwrapped(u: &Unwrapped) -> Value {
-    json!({
-        "version_detected": u.version.as_str(),
-        "wrapped_info": opt_text(u.wrapped_info.as_deref()),
-        "sender_fpr": opt_text(u.sender_fpr.as_deref()),
-        "subject": opt_text(u.subject.as_deref()),
-        "headers": u.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-        "body": node(&u.body),
-        "forwarded_attachments": u.forwarded,
+pub fn unwrap(i: ReadInput) -> Result<Unwrapped, OpError> {
+    let u = read(&i, None)?;
+    Ok(Unwrapped {
+        version_detected: u.version.as_str().to_owned(),
+        wrapped_info: u.wrapped_info,
+        sender_fpr: u.sender_fpr,
+        subject: u.subject,
+        headers: u.headers,
+        body: (&u.body).into(),
+        forwarded_attachments: u.forwarded,
     })
 }
 
-fn read(input: &Value, sender: Option<&PublicKey>) -> Result<Unwrapped, OpError> {
-    let key = SecretKey::read(&bytes(input, "recipient_key")?).map_err(err)?;
-    let m = bytes(input, "message")?;
-    unwrap::unwrap(&m, &key, sender).map_err(err)
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeerVersion {
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub peer_version: Option<String>,
 }
 
-/// `{message, recipient_key}` -> the message as the user reads it
-fn unwrap_op(input: &Value) -> OpResult {
-    Ok(unwrapped(&read(input, None)?))
-}
-
-/// `{message, recipient_key}` -> `{peer_version}`
-fn peer_version_op(input: &Value) -> OpResult {
-    let u = read(input, None)?;
-    Ok(json!({ "peer_version": opt_text(u.peer_version.as_deref()) }))
-}
-
-/// `{message, recipient_key, sender_key}` -> `{signature}`
-fn signature_op(input: &Value) -> OpResult {
-    let sender = PublicKey::read(&bytes(input, "sender_key")?).map_err(err)?;
-    let u = read(input, Some(&sender))?;
-    Ok(json!({ "signature": u.signature.as_str() }))
-}
-
-fn structure_json(s: &Structure) -> Value {
-    let parts: Vec<Value> = s
-        .parts
-        .iter()
-        .map(|p| match p {
-            PartInfo::Control { version } => json!({
-                "content_type": "application/pgp-encrypted",
-                "version": opt_text(version.as_deref()),
-            }),
-            PartInfo::Other {
-                content_type,
-                armored,
-            } => json!({ "content_type": content_type, "armored": armored }),
-        })
-        .collect();
-    json!({
-        "content_type": s.content_type,
-        "protocol": opt_text(s.protocol.as_deref()),
-        "parts": parts,
-        "header_names": s.header_names,
-        "subject": opt_text(s.subject.as_deref()),
-        "subject_8bit": s.subject_8bit,
+pub fn peer_version(i: ReadInput) -> Result<PeerVersion, OpError> {
+    Ok(PeerVersion {
+        peer_version: read(&i, None)?.peer_version,
     })
 }
 
-/// `{message}` -> the outer structure
-fn structure_op(input: &Value) -> OpResult {
-    let m = bytes(input, "message")?;
-    Ok(structure_json(&unwrap::structure(&m).map_err(err)?))
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// `valid`, `invalid` or `unsigned`.
+    pub signature: String,
+}
+
+pub fn signature(i: SignatureInput) -> Result<Signature, OpError> {
+    let sender = PublicKey::read(&i.sender_key.0)?;
+    let read_input = ReadInput {
+        message: i.message,
+        recipient_key: i.recipient_key,
+    };
+    Ok(Signature {
+        signature: read(&read_input, Some(&sender))?
+            .signature
+            .as_str()
+            .to_owned(),
+    })
+}
+
+/// One part of the outer multipart: the control part, or another.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum OuterPart {
+    Control {
+        /// Always `application/pgp-encrypted`.
+        content_type: String,
+        #[serde(deserialize_with = "super::nullable")]
+        #[schemars(required, transform = super::null_allowed)]
+        version: Option<String>,
+    },
+    Other {
+        content_type: String,
+        armored: bool,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Structure {
+    pub content_type: String,
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub protocol: Option<String>,
+    pub parts: Vec<OuterPart>,
+    pub header_names: Vec<String>,
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub subject: Option<String>,
+    pub subject_8bit: bool,
+}
+
+pub fn structure(i: MessageInput) -> Result<Structure, OpError> {
+    let s = reader::structure(&i.message.0)?;
+    Ok(Structure {
+        content_type: s.content_type,
+        protocol: s.protocol,
+        parts: s
+            .parts
+            .into_iter()
+            .map(|p| match p {
+                PartInfo::Control { version } => OuterPart::Control {
+                    content_type: "application/pgp-encrypted".into(),
+                    version,
+                },
+                PartInfo::Other {
+                    content_type,
+                    armored,
+                } => OuterPart::Other {
+                    content_type,
+                    armored,
+                },
+            })
+            .collect(),
+        header_names: s.header_names,
+        subject: s.subject,
+        subject_8bit: s.subject_8bit,
+    })
 }

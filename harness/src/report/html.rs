@@ -88,8 +88,8 @@ pub fn to_html(run: &RunResult, ctx: &Context) -> String {
         if let Some(reason) = &c.reason {
             let _ = write!(s, "<p>Must be rejected because: {}</p>", escape(reason));
         }
-        if let Some(d) = &r.judgement.detail {
-            let _ = write!(s, "<p>Note: {}</p>", escape(d));
+        if let Some(d) = r.judgement.detail() {
+            let _ = write!(s, "<p>Note: {}</p>", escape(&d));
         }
         let _ = write!(s, "<pre>input: {}</pre>", escape(&pretty(&c.input)));
         match &r.actual {

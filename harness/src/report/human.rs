@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Context;
+use crate::corpus::Expect;
 use crate::diff::{expected_json, pretty, sanitize, unified};
 use crate::run::{Record, RunResult};
-use crate::vector::Expect;
 use crate::verdict::Verdict;
 
 pub struct Human<'a> {
@@ -19,7 +19,7 @@ impl Human<'_> {
     /// Does this record get a block of its own?
     pub fn shows(&self, r: &Record) -> bool {
         match r.verdict() {
-            Verdict::Pass => self.verbose && r.judgement.detail.is_some(),
+            Verdict::Pass => self.verbose && r.judgement.detail().is_some(),
             Verdict::Informational | Verdict::ExpectedFail | Verdict::Unsupported => self.verbose,
             _ => true,
         }
@@ -47,7 +47,7 @@ impl Human<'_> {
             "input: {}",
             serde_json::to_string(&crate::protocol::display(&c.input)).unwrap_or_default()
         );
-        if let Some(detail) = &r.judgement.detail {
+        if let Some(detail) = r.judgement.detail() {
             for line in detail.lines() {
                 let _ = writeln!(s, "note: {}", sanitize(line));
             }

@@ -24,7 +24,7 @@ pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
                 TestCaseStatus::non_success(NonSuccessKind::Failure)
             }
         };
-        if let Some(d) = &r.judgement.detail {
+        if let Some(d) = r.judgement.detail() {
             status.set_message(format!("{}: {d}", v.as_str()));
         } else if v != Verdict::Pass {
             status.set_message(v.as_str());

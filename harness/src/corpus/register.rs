@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use globset::Glob;
 use serde::{Deserialize, Serialize};
 
-use crate::vector::{Corpus, Level, LoadError, REGISTER, from_yaml};
+use super::model::Level;
+use super::{Corpus, LoadError, REGISTER, from_yaml};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,13 +42,7 @@ pub fn load(corpus: &Corpus) -> Result<Vec<Entry>, LoadError> {
 pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
     let entries = load(corpus).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
-    let mut bad = |m: String| {
-        errors.push(LoadError {
-            file: REGISTER.into(),
-            line: None,
-            message: m,
-        })
-    };
+    let mut bad = |m: String| errors.push(LoadError::new(REGISTER, None, m));
     let mut listed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut ids = std::collections::BTreeSet::new();
     for e in &entries {
@@ -95,23 +90,23 @@ pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
     for c in &corpus.cases {
         if let Some(a) = &c.ambiguity {
             if !ids.contains(a.as_str()) {
-                errors.push(LoadError {
-                    file: c.file.clone(),
-                    line: Some(c.line),
-                    message: format!("{}: ambiguity {a:?} is not in {REGISTER}", c.id),
-                });
+                errors.push(LoadError::new(
+                    &c.file,
+                    Some(c.line),
+                    format!("{}: ambiguity {a:?} is not in {REGISTER}", c.id),
+                ));
             } else if !listed
                 .get(c.id.as_str())
                 .is_some_and(|l| l.contains(&a.as_str()))
             {
-                errors.push(LoadError {
-                    file: c.file.clone(),
-                    line: Some(c.line),
-                    message: format!(
+                errors.push(LoadError::new(
+                    &c.file,
+                    Some(c.line),
+                    format!(
                         "{}: names ambiguity {a} but none of its readings lists it",
                         c.id
                     ),
-                });
+                ));
             }
         }
     }
@@ -120,4 +115,28 @@ pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
     } else {
         Err(errors)
     }
+}
+
+/// The ids of the cases that test a reading the suite does not take: the
+/// reference need not meet those (it takes the suite's reading).
+pub fn other_readings(corpus: &Corpus) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for entry in load(corpus).unwrap_or_default() {
+        for reading in entry.readings.iter().filter(|r| r.name != entry.decision) {
+            for pattern in &reading.vectors {
+                let Ok(glob) = Glob::new(pattern) else {
+                    continue;
+                };
+                let glob = glob.compile_matcher();
+                ids.extend(
+                    corpus
+                        .cases
+                        .iter()
+                        .filter(|c| glob.is_match(&c.id))
+                        .map(|c| c.id.clone()),
+                );
+            }
+        }
+    }
+    ids
 }

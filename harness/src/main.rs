@@ -31,6 +31,8 @@ enum Command {
     Bench(cli::bench::BenchArgs),
     /// Print the JSON Schemas of ops' inputs and results.
     Schema(cli::schema::SchemaArgs),
+    /// List every requirement of the catalogs with the cases that test it.
+    Coverage(cli::coverage::CoverageArgs),
 }
 
 #[derive(Subcommand)]
@@ -59,5 +61,6 @@ fn main() -> ExitCode {
         } => cli::serve::serve(args),
         Command::Bench(args) => cli::bench::bench(args),
         Command::Schema(args) => cli::schema::schema(args),
+        Command::Coverage(args) => cli::coverage::coverage(args),
     })
 }

@@ -409,6 +409,7 @@ mod tests {
             expect,
             reason: None,
             tags: Vec::new(),
+            requirements: Vec::new(),
             feature: None,
             ambiguity: None,
             zone: None,

@@ -2,6 +2,7 @@
 //! command enum and dispatch; each command's arguments and body are here.
 
 pub mod bench;
+pub mod coverage;
 pub mod run;
 pub mod schema;
 pub mod serve;

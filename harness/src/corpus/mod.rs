@@ -3,12 +3,14 @@
 //! A pipeline with one job per file: [`source`] gives the files (built in
 //! or a directory), [`read`] turns YAML into the [`model`] (the only YAML
 //! reader), [`check`] checks each case against its op's types, and
-//! [`register`] checks the ambiguity register against the cases.
+//! [`register`] and [`requirements`] check each document's ambiguity
+//! register and requirement catalog against the cases.
 
 pub mod check;
 pub mod model;
 pub mod read;
 pub mod register;
+pub mod requirements;
 pub mod source;
 
 use std::fmt;
@@ -17,8 +19,11 @@ use std::path::Path;
 pub use model::{Block, Case, Citation, Expect, Level, Property, Reject};
 pub use read::{FILE_MARKER, from_yaml};
 
-/// The register's file name, at the top of the corpus.
-pub const REGISTER: &str = "AMBIGUITIES.yaml";
+/// Each document's ambiguity register: `<document>/ambiguities.yaml`.
+pub const REGISTER: &str = "ambiguities.yaml";
+
+/// Each document's requirement catalog: `<document>/requirements.yaml`.
+pub const CATALOG: &str = "requirements.yaml";
 
 /// Files by relative path with `/`, and their bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -77,7 +82,10 @@ impl Corpus {
         let mut cases = Vec::new();
         let mut errors = Vec::new();
         for (path, bytes) in &files {
-            if !path.ends_with(".yaml") || path == REGISTER {
+            let is_document_file = path
+                .split_once('/')
+                .is_some_and(|(_, rest)| rest == REGISTER || rest == CATALOG);
+            if !path.ends_with(".yaml") || is_document_file {
                 continue;
             }
             let (mut read, mut unread) = read::cases(path, bytes, &files);
@@ -97,6 +105,7 @@ impl Corpus {
         };
         if errors.is_empty() {
             errors.extend(register::check(&corpus).err().unwrap_or_default());
+            errors.extend(requirements::check(&corpus).err().unwrap_or_default());
         }
         if errors.is_empty() {
             Ok(corpus)
@@ -274,5 +283,102 @@ mod typed_tests {
                 .replace("    zone: {records: []}\n", ""),
         );
         assert!(e[0].contains("needs a zone"), "{e:?}");
+    }
+}
+
+#[cfg(test)]
+mod catalog_tests {
+    use super::*;
+
+    const CATALOG_OK: &str = "- id: T-MSGID-AT\n  section: \"5.1\"\n  quote: 'msg-id = \"<\" id-left \"@\" id-right \">\"'\n  keyword: none\n  level: MUST\n  why: an ABNF rule; text that does not match is not a msg-id\n";
+
+    fn vector(level: &str, reqs: &str, expect: &str) -> String {
+        format!(
+            "document: immi-content\nsection: \"5.1\"\nop: immi.msg_id.parse\nlevel: {level}\nrequirements: {reqs}\ncases:\n  - name: a\n    description: d\n    input: {{text: \"<a@b>\"}}\n    expect: {{result: {{id_left: a, id_right: b}}}}\n  - name: r\n    description: d\n    input: {{text: \"<ab>\"}}\n    expect: {expect}\n    reason: no @\n"
+        )
+    }
+
+    fn load(catalog: &str, vector: &str) -> Vec<String> {
+        let files = vec![
+            (
+                "immi-content/requirements.yaml".to_string(),
+                catalog.as_bytes().to_vec(),
+            ),
+            (
+                "immi-content/msg-id/t.yaml".to_string(),
+                vector.as_bytes().to_vec(),
+            ),
+        ];
+        match Corpus::from_files(files) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_catalogued_corpus_loads() {
+        assert_eq!(
+            load(CATALOG_OK, &vector("MUST", "[T-MSGID-AT]", "{reject: {}}")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn every_rule_of_the_catalog_is_checked() {
+        let cases = [
+            (
+                CATALOG_OK,
+                vector("MUST", "[T-NOPE]", "{reject: {}}"),
+                "requirement T-NOPE is not in",
+            ),
+            (
+                CATALOG_OK,
+                vector("MUST", "[T-MSGID-AT, T-MSGID-AT]", "{reject: {}}"),
+                "breaks exactly one requirement",
+            ),
+            (
+                CATALOG_OK,
+                vector(
+                    "MUST",
+                    "[T-MSGID-AT]",
+                    "{result: {id_left: a, id_right: b}}",
+                )
+                .replace("    reason: no @\n", ""),
+                "no graded case rejects",
+            ),
+            (
+                &CATALOG_OK.replace("level: MUST", "level: SHOULD"),
+                vector("MUST", "[T-MSGID-AT]", "{reject: {}}"),
+                "level MUST is above its requirement",
+            ),
+            (
+                &CATALOG_OK.replace("keyword: none", "keyword: SHOULD"),
+                vector("SHOULD", "[T-MSGID-AT]", "{reject: {}}"),
+                "level MUST is above its keyword",
+            ),
+            (
+                &CATALOG_OK.replace(
+                    "  why: an ABNF rule; text that does not match is not a msg-id\n",
+                    "",
+                ),
+                vector("MUST", "[T-MSGID-AT]", "{reject: {}}"),
+                "`why` is required",
+            ),
+            (
+                &CATALOG_OK.replace("level: MUST", "level: MUST\n  kind: suite"),
+                vector("SHOULD", "[T-MSGID-AT]", "{reject: {}}"),
+                "a suite requirement is at most SHOULD",
+            ),
+            (
+                CATALOG_OK,
+                vector("MUST", "[T-MSGID-AT]", "{reject: {}}")
+                    .replace("requirements: [T-MSGID-AT]\n", ""),
+                "names no requirement",
+            ),
+        ];
+        for (catalog, vector, want) in cases {
+            let e = load(catalog, &vector);
+            assert!(e.iter().any(|m| m.contains(want)), "{want:?} not in {e:?}");
+        }
     }
 }

@@ -137,6 +137,8 @@ pub struct Case {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub tags: Vec<String>,
+    /// The ids of the catalog's requirements this case tests.
+    pub requirements: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -137,6 +137,7 @@ struct FileDoc {
     level: Option<Level>,
     #[serde(default)]
     tags: Vec<String>,
+    requirements: Option<Vec<String>>,
     feature: Option<String>,
     cases: Vec<CaseDoc>,
 }
@@ -151,6 +152,7 @@ struct CaseDoc {
     level: Option<Level>,
     #[serde(default)]
     tags: Vec<String>,
+    requirements: Option<Vec<String>>,
     feature: Option<String>,
     ambiguity: Option<String>,
     input: Value,
@@ -279,6 +281,11 @@ pub fn cases(path: &str, bytes: &[u8], files: &Files) -> (Vec<Case>, Vec<LoadErr
             expect,
             reason: c.reason.filter(|r| !r.trim().is_empty()),
             tags,
+            // A case's list replaces the file's, as its op and level do.
+            requirements: c
+                .requirements
+                .or_else(|| doc.requirements.clone())
+                .unwrap_or_default(),
             feature: c.feature.or_else(|| doc.feature.clone()),
             ambiguity: c.ambiguity,
             zone: c.zone,

@@ -1,4 +1,5 @@
-//! The ambiguity register (vectors/AMBIGUITIES.yaml) and its checks.
+//! The ambiguity register (`vectors/<document>/ambiguities.yaml`) and its
+//! checks.
 
 use std::collections::BTreeMap;
 
@@ -7,11 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Level;
 use super::{Corpus, LoadError, REGISTER, from_yaml};
+use crate::ops;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: String,
+    /// The folder the entry's file is in.
+    #[serde(skip_deserializing)]
     pub document: String,
     pub section: String,
     pub question: String,
@@ -29,38 +33,64 @@ pub struct Reading {
     pub vectors: Vec<String>,
 }
 
+/// The decision of an entry whose readings the suite leaves open: every
+/// reading's cases are informational.
+pub const NO_DECISION: &str = "none";
+
+/// The register's file of `document`.
+pub fn path(document: &str) -> String {
+    format!("{document}/{REGISTER}")
+}
+
+/// Every document's entries, in document order.
 pub fn load(corpus: &Corpus) -> Result<Vec<Entry>, LoadError> {
-    match corpus.file(REGISTER) {
-        Some(bytes) => from_yaml(REGISTER, bytes),
-        None => Ok(Vec::new()),
+    let mut all = Vec::new();
+    for document in ops::documents() {
+        let file = path(document);
+        if let Some(bytes) = corpus.file(&file) {
+            let mut entries: Vec<Entry> = from_yaml(&file, bytes)?;
+            for e in &mut entries {
+                e.document = document.to_owned();
+            }
+            all.append(&mut entries);
+        }
     }
+    Ok(all)
 }
 
 /// The register agrees with the corpus: every glob matches, every case of
-/// a reading the suite does not take is informational, every case naming
-/// an ambiguity is listed under one of its readings.
+/// a reading the suite does not take is informational, the reading it
+/// takes is tested by a graded case, every case naming an ambiguity is
+/// listed under one of its readings.
 pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
     let entries = load(corpus).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
-    let mut bad = |m: String| errors.push(LoadError::new(REGISTER, None, m));
     let mut listed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut ids = std::collections::BTreeSet::new();
     for e in &entries {
+        let mut bad = |m: String| {
+            errors.push(LoadError::new(
+                &path(&e.document),
+                None,
+                format!("{}: {m}", e.id),
+            ))
+        };
         if !ids.insert(e.id.as_str()) {
-            bad(format!("{}: duplicate entry", e.id));
+            bad("duplicate entry".into());
         }
-        if !e.readings.iter().any(|r| r.name == e.decision) {
+        if e.decision != NO_DECISION && !e.readings.iter().any(|r| r.name == e.decision) {
             bad(format!(
-                "{}: decision {:?} is not one of its readings",
-                e.id, e.decision
+                "decision {:?} is not one of its readings (or {NO_DECISION:?})",
+                e.decision
             ));
         }
         for r in &e.readings {
+            let mut graded = false;
             for pattern in &r.vectors {
                 let glob = match Glob::new(pattern) {
                     Ok(g) => g.compile_matcher(),
                     Err(err) => {
-                        bad(format!("{}: {pattern:?}: {err}", e.id));
+                        bad(format!("{pattern:?}: {err}"));
                         continue;
                     }
                 };
@@ -70,44 +100,43 @@ pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
                     .filter(|c| glob.is_match(&c.id))
                     .collect();
                 if hits.is_empty() {
-                    bad(format!(
-                        "{}: reading {:?}: {pattern:?} matches no case",
-                        e.id, r.name
-                    ));
+                    bad(format!("reading {:?}: {pattern:?} matches no case", r.name));
                 }
                 for c in hits {
                     listed.entry(c.id.as_str()).or_default().push(e.id.as_str());
+                    graded |= c.level != Level::Informational;
                     if r.name != e.decision && c.level != Level::Informational {
                         bad(format!(
-                            "{}: {} tests reading {:?}, which the suite does not take, so its level must be informational",
-                            e.id, c.id, r.name
+                            "{} tests reading {:?}, which the suite does not take, so its level must be informational",
+                            c.id, r.name
                         ));
                     }
                 }
             }
+            if r.name == e.decision && !r.vectors.is_empty() && !graded {
+                bad(format!(
+                    "the reading the suite takes, {:?}, is tested by informational cases alone",
+                    r.name
+                ));
+            }
         }
     }
     for c in &corpus.cases {
-        if let Some(a) = &c.ambiguity {
-            if !ids.contains(a.as_str()) {
-                errors.push(LoadError::new(
-                    &c.file,
-                    Some(c.line),
-                    format!("{}: ambiguity {a:?} is not in {REGISTER}", c.id),
-                ));
-            } else if !listed
-                .get(c.id.as_str())
-                .is_some_and(|l| l.contains(&a.as_str()))
-            {
-                errors.push(LoadError::new(
-                    &c.file,
-                    Some(c.line),
-                    format!(
-                        "{}: names ambiguity {a} but none of its readings lists it",
-                        c.id
-                    ),
-                ));
-            }
+        let Some(a) = &c.ambiguity else { continue };
+        let mut bad = |m: String| errors.push(LoadError::new(&c.file, Some(c.line), m));
+        if !ids.contains(a.as_str()) {
+            bad(format!(
+                "{}: ambiguity {a:?} is in no document's {REGISTER}",
+                c.id
+            ));
+        } else if !listed
+            .get(c.id.as_str())
+            .is_some_and(|l| l.contains(&a.as_str()))
+        {
+            bad(format!(
+                "{}: names ambiguity {a} but none of its readings lists it",
+                c.id
+            ));
         }
     }
     if errors.is_empty() {

@@ -793,3 +793,250 @@ fn the_harness_modules_import_without_a_cycle() {
         visit(m, &graph, &mut Vec::new(), &mut done);
     }
 }
+
+/// A process is gone (or a zombie waiting for init), checked boundedly.
+fn gone(pid: &str) -> bool {
+    let stat = format!("/proc/{}/stat", pid.trim());
+    (0..500).any(|_| {
+        let alive = std::fs::read_to_string(&stat).is_ok_and(|s| !s.contains(") Z "));
+        if alive {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        !alive
+    })
+}
+
+/// Runs `f` on a thread and fails if it has not returned in `limit`: a
+/// liveness bound for tests whose fault would otherwise hang forever.
+fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("did not return within {limit:?}"))
+}
+
+#[test]
+fn an_implementation_that_stops_reading_gets_a_timeout() {
+    use mimispec::corpus::{Case, Citation, Expect, Level};
+    // Larger than a pipe's buffer, so writing it blocks on a deaf reader.
+    let text = format!("<{}@b>", "a".repeat(256 << 10));
+    let case = Case {
+        id: "immi-content/msg-id/t#big".into(),
+        file: "immi-content/msg-id/t.yaml".into(),
+        line: 1,
+        description: "a request larger than a pipe".into(),
+        citation: Citation {
+            document: "immi-content".into(),
+            section: "5.1".into(),
+        },
+        level: Level::Must,
+        op: "immi.msg_id.parse".into(),
+        input: serde_json::json!({ "text": text }),
+        expect: Expect::Reject(mimispec::corpus::Reject { code: None }),
+        reason: Some("too long".into()),
+        tags: vec![],
+        requirements: vec![],
+        feature: None,
+        ambiguity: None,
+        zone: None,
+        queries: None,
+    };
+    for mode in [Mode::Persistent, Mode::OneShot] {
+        let mut cfg = config(&["deaf"]);
+        cfg.mode = mode;
+        let cases = vec![case.clone()];
+        let run = within(Duration::from_secs(30), move || {
+            execute(
+                &cases,
+                &SubjectSpec::External(cfg),
+                &RunOptions {
+                    jobs: 1,
+                    ..RunOptions::default()
+                },
+                &ProgressBar::hidden(),
+            )
+            .unwrap()
+        });
+        assert_eq!(run.records[0].verdict(), Verdict::Timeout, "{mode:?}");
+    }
+}
+
+#[test]
+fn a_descendant_that_leaves_the_group_dies_with_the_run() {
+    for mode in [Mode::Persistent, Mode::OneShot] {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let corpus = Corpus::from_dir(&fixture("faults")).unwrap();
+        let cases: Vec<_> = corpus
+            .cases
+            .into_iter()
+            .filter(|c| c.id.ends_with("#ok-first"))
+            .map(|mut c| {
+                c.id = c.id.replace("#ok-first", "#setsid");
+                c
+            })
+            .collect();
+        let mut cfg = config(&["faults", pidfile.to_str().unwrap()]);
+        cfg.mode = mode;
+        let run = execute(
+            &cases,
+            &SubjectSpec::External(cfg),
+            &RunOptions {
+                jobs: 1,
+                ..RunOptions::default()
+            },
+            &ProgressBar::hidden(),
+        )
+        .unwrap();
+        assert_eq!(run.records[0].verdict(), Verdict::Pass, "{mode:?}");
+        drop(run);
+        let pid = std::fs::read_to_string(&pidfile).expect("the setsid case ran");
+        assert!(
+            gone(&pid),
+            "{mode:?}: the setsid child {pid} outlived the run"
+        );
+    }
+}
+
+#[test]
+fn sigterm_mid_run_leaves_no_process_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let imp = format!(
+        "{} spawner {}",
+        broken_adapter().display(),
+        dir.path().display()
+    );
+    let vectors = fixture("faults");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mimispec"))
+        .args([
+            "run",
+            "--impl",
+            &imp,
+            "--one-shot",
+            "--jobs",
+            "2",
+            "--timeout",
+            "2",
+        ])
+        .arg("--vectors")
+        .arg(&vectors)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until cases are in flight, then stop the run.
+    let started = (0..500).any(|_| {
+        std::thread::sleep(Duration::from_millis(10));
+        std::fs::read_dir(dir.path()).is_ok_and(|d| d.count() >= 2)
+    });
+    assert!(started, "no case started");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().ends_with(".tmp") {
+            continue;
+        }
+        let pid = std::fs::read_to_string(entry.path()).unwrap();
+        assert!(gone(&pid), "process {pid} outlived the stopped run");
+    }
+}
+
+/// A vectors directory holding one good vector file, to spoil.
+fn good_vectors() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("immi-content/msg-id/ok.yaml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        "document: immi-content\nsection: \"5.1\"\nop: immi.msg_id.parse\nlevel: MUST\ncases:\n  - name: x\n    description: d\n    input: {text: \"<a@b>\"}\n    expect: {result: {id_left: a, id_right: b}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn load_errors(dir: &Path) -> String {
+    let dir = dir.to_owned();
+    let errors = within(Duration::from_secs(30), move || {
+        Corpus::from_dir(&dir).err().unwrap_or_default()
+    });
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_hostile_vectors_directory_is_refused_boundedly() {
+    use std::os::unix::fs::symlink;
+    let dir = good_vectors();
+    assert_eq!(load_errors(dir.path()), "", "the good corpus loads");
+
+    // Two links back to the root: 2^40 paths if followed blindly.
+    symlink(dir.path(), dir.path().join("immi-content/loop-a")).unwrap();
+    symlink(dir.path(), dir.path().join("immi-content/loop-b")).unwrap();
+    let e = load_errors(dir.path());
+    assert!(
+        e.contains("a link back to a folder that contains it"),
+        "{e}"
+    );
+    std::fs::remove_file(dir.path().join("immi-content/loop-a")).unwrap();
+    std::fs::remove_file(dir.path().join("immi-content/loop-b")).unwrap();
+
+    // A FIFO named like a vector would block a reader forever.
+    let fifo = dir.path().join("immi-content/msg-id/fifo.yaml");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let e = load_errors(dir.path());
+    assert!(e.contains("fifo.yaml: not a regular file"), "{e}");
+    std::fs::remove_file(&fifo).unwrap();
+
+    // A device would be read without end.
+    symlink(
+        "/dev/zero",
+        dir.path().join("immi-content/msg-id/zero.yaml"),
+    )
+    .unwrap();
+    let e = load_errors(dir.path());
+    assert!(e.contains("zero.yaml: not a regular file"), "{e}");
+    std::fs::remove_file(dir.path().join("immi-content/msg-id/zero.yaml")).unwrap();
+
+    // A large file is refused by its size, whatever its name, unread.
+    let big = std::fs::File::create(dir.path().join("immi-content/big.bin")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    let e = load_errors(dir.path());
+    assert!(e.contains("big.bin: larger than 1048576 bytes"), "{e}");
+    std::fs::remove_file(dir.path().join("immi-content/big.bin")).unwrap();
+
+    // Deep folders.
+    let deep = dir.path().join("a/b/c/d/e/f/g/h/i/j");
+    std::fs::create_dir_all(&deep).unwrap();
+    let e = load_errors(dir.path());
+    assert!(e.contains("folders nest more than 8 deep"), "{e}");
+}
+
+#[test]
+fn hostile_yaml_is_refused_before_it_is_built() {
+    let dir = good_vectors();
+    let file = dir.path().join("immi-content/msg-id/hostile.yaml");
+    // 0.8 MB that expands a thousandfold through aliases.
+    let mut bomb = String::from("a: &a \"");
+    bomb.push_str(&"x".repeat(800_000));
+    bomb.push_str("\"\nb: [");
+    bomb.push_str(&vec!["*a"; 1000].join(", "));
+    bomb.push_str("]\n");
+    std::fs::write(&file, &bomb).unwrap();
+    let e = load_errors(dir.path());
+    assert!(e.contains("once its aliases are expanded"), "{e}");
+    // A 100,000-deep flow sequence.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(&file, deep).unwrap();
+    let e = load_errors(dir.path());
+    assert!(e.contains("nested more than 64 deep"), "{e}");
+}

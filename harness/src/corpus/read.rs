@@ -12,11 +12,20 @@ use serde_json::Value;
 use super::model::{Block, Case, Citation, Expect, Level, Property, Reject};
 use super::{Files, LoadError};
 
-/// A file larger than this is refused: vectors are small by design.
+/// A vector file larger than this is refused: vectors are small by design.
 pub const MAX_FILE: usize = 1 << 20;
 
+/// Collections nest at most this deep in a YAML file.
+pub const MAX_DEPTH: usize = 64;
+
+/// A file's size after alias expansion, counted as scalar bytes plus one
+/// per node, is at most this: what serde_yaml would build.
+pub const MAX_EXPANDED: u64 = 8 << 20;
+
 /// Reads one YAML document into `T`: the only YAML reader in mimispec.
-/// Unknown fields are refused by `T`'s own `deny_unknown_fields`.
+/// Unknown fields are refused by `T`'s own `deny_unknown_fields`. Depth
+/// and alias expansion are bounded first, in one pass over the events,
+/// so a hostile file costs milliseconds, not gigabytes.
 pub fn from_yaml<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, LoadError> {
     if bytes.len() > MAX_FILE {
         return Err(LoadError::new(
@@ -25,7 +34,10 @@ pub fn from_yaml<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, Loa
             format!("larger than {MAX_FILE} bytes"),
         ));
     }
-    serde_yaml::from_slice(bytes).map_err(|e| {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| LoadError::new(file, None, format!("not UTF-8: {e}")))?;
+    bounded(text).map_err(|(line, m)| LoadError::new(file, line, m))?;
+    serde_yaml::from_str(text).map_err(|e| {
         let line = e.location().map(|l| l.line());
         // serde_yaml appends " at line L column C"; the line is ours to print.
         let msg = e.to_string();
@@ -35,6 +47,60 @@ pub fn from_yaml<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, Loa
         };
         LoadError::new(file, line, msg)
     })
+}
+
+/// Checks depth and expanded size over the YAML events. A node's size is
+/// its scalar bytes plus one per node; an alias costs its anchor's size.
+fn bounded(text: &str) -> Result<(), (Option<usize>, String)> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    // Open collections: their anchor and the size so far.
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, u64> = Default::default();
+    let mut total: u64 = 0;
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| {
+            let info = match e.info() {
+                // The scanner's own bound on flow nesting, met before ours.
+                i if i.contains("recursion limit") => {
+                    format!("nested more than {MAX_DEPTH} deep ({i})")
+                }
+                i => i.to_owned(),
+            };
+            (Some(e.marker().line()), info)
+        })?;
+        let line = Some(mark.line());
+        let done = match event {
+            Event::StreamEnd => return Ok(()),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                if open.len() > MAX_DEPTH {
+                    return Err((line, format!("nested more than {MAX_DEPTH} deep")));
+                }
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => open.pop(),
+            Event::Scalar(value, _, anchor, _) => Some((anchor, value.len() as u64 + 1)),
+            Event::Alias(id) => Some((0, anchors.get(&id).copied().unwrap_or(1))),
+            _ => None,
+        };
+        if let Some((anchor, size)) = done {
+            if anchor != 0 {
+                anchors.insert(anchor, size);
+            }
+            match open.last_mut() {
+                Some((_, parent)) => *parent = parent.saturating_add(size),
+                None => total = total.saturating_add(size),
+            }
+            let inner: u64 = open.iter().map(|(_, s)| *s).fold(0, u64::saturating_add);
+            if total.saturating_add(inner) > MAX_EXPANDED {
+                return Err((
+                    line,
+                    format!("larger than {MAX_EXPANDED} bytes once its aliases are expanded"),
+                ));
+            }
+        }
+    }
 }
 
 // serde_yaml 0.9 reads enums only from YAML tags (`!result`), so the

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::process::{Process, Recv};
+use super::process::{Process, Recv, SendError};
 use super::{Answer, Outcome, StartError, Subject};
 use crate::protocol::{self, ImplInfo};
 
@@ -77,7 +77,10 @@ pub fn start(cfg: &ExternalConfig) -> Result<Box<dyn Subject>, StartError> {
 fn handshake(cfg: &ExternalConfig, p: &mut Process) -> Result<ImplInfo, String> {
     let who = cfg.command_line();
     // A failed write shows up as the end of its output, read below.
-    let _ = p.send(&protocol::hello_request());
+    let _ = p.send(
+        &protocol::hello_request(),
+        Instant::now() + cfg.handshake_timeout,
+    );
     if cfg.mode == Mode::OneShot {
         p.close_stdin();
     }
@@ -131,9 +134,10 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// Reads the answer to `id`; kills the process on anything but a good line.
-fn await_reply(p: &mut Process, id: &str, timeout: Duration) -> (Outcome, bool) {
-    match p.recv(timeout) {
+/// Reads the answer to `id` by `deadline`; kills the process on anything
+/// but a good line. `timeout` is the per-case timeout, for the verdict.
+fn await_reply(p: &mut Process, id: &str, deadline: Instant, timeout: Duration) -> (Outcome, bool) {
+    match p.recv(deadline.saturating_duration_since(Instant::now())) {
         Recv::Line(line) => match protocol::parse_reply(&line, id) {
             Ok(reply) => (Outcome::Reply(reply), true),
             Err(e) => {
@@ -163,6 +167,24 @@ fn await_reply(p: &mut Process, id: &str, timeout: Duration) -> (Outcome, bool) 
         Recv::Eof => {
             let how = p.finish(Duration::from_millis(500));
             (Outcome::Crash(format!("no answer: {how}")), false)
+        }
+    }
+}
+
+/// The outcome when a request could not be written: an implementation
+/// that does not read in time gets `timeout`, one that is gone `crash`.
+fn sent_fault(p: &mut Process, e: SendError, timeout: Duration) -> (Outcome, bool) {
+    match e {
+        SendError::Timeout => {
+            p.kill();
+            (Outcome::Timeout(timeout), false)
+        }
+        SendError::Closed => {
+            let how = p.finish(Duration::from_millis(500));
+            (
+                Outcome::Crash(format!("it stopped reading requests: {how}")),
+                false,
+            )
         }
     }
 }
@@ -201,15 +223,10 @@ impl Subject for Persistent {
         }
         let p = self.process.as_mut().expect("started above");
         p.take_stderr();
-        let (outcome, alive) = match p.send(&protocol::case_request(id, op, input)) {
-            Ok(()) => await_reply(p, id, self.cfg.timeout),
-            Err(_) => {
-                let how = p.finish(Duration::from_millis(500));
-                (
-                    Outcome::Crash(format!("it stopped reading requests: {how}")),
-                    false,
-                )
-            }
+        let deadline = Instant::now() + self.cfg.timeout;
+        let (outcome, alive) = match p.send(&protocol::case_request(id, op, input), deadline) {
+            Ok(()) => await_reply(p, id, deadline, self.cfg.timeout),
+            Err(e) => sent_fault(p, e, self.cfg.timeout),
         };
         let stderr = p.take_stderr();
         if !alive {
@@ -245,17 +262,12 @@ impl Subject for OneShot {
                 };
             }
         };
-        let sent = p.send(&protocol::case_request(id, op, input));
+        let deadline = start + self.cfg.timeout;
+        let sent = p.send(&protocol::case_request(id, op, input), deadline);
         p.close_stdin();
         let (outcome, _) = match sent {
-            Ok(()) => await_reply(&mut p, id, self.cfg.timeout),
-            Err(_) => (
-                Outcome::Crash(format!(
-                    "it did not read its request: {}",
-                    p.finish(Duration::from_millis(500))
-                )),
-                false,
-            ),
+            Ok(()) => await_reply(&mut p, id, deadline, self.cfg.timeout),
+            Err(e) => sent_fault(&mut p, e, self.cfg.timeout),
         };
         // The answer is in; let it exit, then make sure its group is gone.
         let _ = p.finish(

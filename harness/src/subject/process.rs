@@ -2,16 +2,19 @@
 //!
 //! Everything the child writes is untrusted: stdout is read line by line
 //! up to a cap with a bounded wait, stderr is drained continuously into
-//! a capped buffer, and killing the child kills its whole group, so no
-//! grandchild outlives the run.
+//! a capped buffer, writes are bounded by a deadline, and killing the
+//! child kills its whole group. mimispec is the child subreaper (Linux), so
+//! a descendant that leaves the group (setsid) comes back to it when its
+//! parent dies, and is killed too: no process outlives the run.
 
 use std::collections::BTreeSet;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -19,14 +22,103 @@ use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
 /// Process groups alive now, so a signal to mimispec can end them all.
+/// Spawning holds this lock, so a stop never misses a process.
 static LIVE: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
-/// Kills every child process group still alive (on Ctrl-C and at exit).
+/// Set once a stop has begun: no process is started after it.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Kills every child process group still alive and every descendant that
+/// left its group (on Ctrl-C, SIGTERM and at exit); no process starts
+/// after this.
 pub fn kill_all_children() {
-    let live = LIVE.lock().map(|g| g.clone()).unwrap_or_default();
-    for pgid in live {
-        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+    let live = match LIVE.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    STOPPING.store(true, Ordering::SeqCst);
+    for pgid in live.iter() {
+        let _ = killpg(Pid::from_raw(*pgid), Signal::SIGKILL);
     }
+    sweep_strays(&live);
+}
+
+/// Makes mimispec the reaper of its orphaned descendants (Linux), once.
+fn become_subreaper() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        #[cfg(target_os = "linux")]
+        let _ = nix::sys::prctl::set_child_subreaper(true);
+    });
+}
+
+/// Kills and reaps every child of mimispec that is in none of the `live`
+/// groups and not in mimispec's own group: descendants of an
+/// implementation that left its group and were handed back to mimispec
+/// as their reaper. Returns how many there were.
+fn sweep_strays(live: &BTreeSet<i32>) -> usize {
+    let me = std::process::id() as i32;
+    let my_group = nix::unistd::getpgrp().as_raw();
+    let mut swept = 0;
+    // A stray's own children come back to us as it dies: a few rounds.
+    for _ in 0..8 {
+        let strays: Vec<i32> = children_of(me)
+            .into_iter()
+            .filter(|(_, pgid)| *pgid != my_group && !live.contains(pgid))
+            .map(|(pid, _)| pid)
+            .collect();
+        if strays.is_empty() {
+            break;
+        }
+        for pid in strays {
+            let pid = Pid::from_raw(pid);
+            let _ = nix::sys::signal::kill(pid, Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(pid, None);
+            swept += 1;
+        }
+    }
+    swept
+}
+
+/// `(pid, pgid)` of every process whose parent is `parent`, from /proc.
+fn children_of(parent: i32) -> Vec<(i32, i32)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in dir.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid pgrp ...`; comm may hold spaces and ")".
+        let Some(rest) = stat.rsplit_once(") ").map(|(_, r)| r) else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split(' ').collect();
+        let (Some(ppid), Some(pgid)) = (
+            fields.get(1).and_then(|f| f.parse::<i32>().ok()),
+            fields.get(2).and_then(|f| f.parse::<i32>().ok()),
+        ) else {
+            continue;
+        };
+        if ppid == parent {
+            out.push((pid, pgid));
+        }
+    }
+    out
+}
+
+/// Why a request could not be written.
+#[derive(Debug)]
+pub enum SendError {
+    /// The implementation did not read it before the deadline.
+    Timeout,
+    /// Its stdin is closed: it is gone, or stopped reading for good.
+    Closed,
 }
 
 pub enum Recv {
@@ -66,6 +158,14 @@ impl Process {
         line_cap: usize,
         stderr_cap: usize,
     ) -> Result<Process, String> {
+        become_subreaper();
+        let mut live = match LIVE.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        if STOPPING.load(Ordering::SeqCst) {
+            return Err("mimispec is stopping: no implementation is started".into());
+        }
         let mut child = Command::new(program)
             .args(args)
             .stdin(Stdio::piped())
@@ -80,10 +180,18 @@ impl Process {
                 }
                 _ => format!("cannot run {program:?}: {e}"),
             })?;
-        let pgid = child.id() as i32;
-        if let Ok(mut live) = LIVE.lock() {
-            live.insert(pgid);
+        live.insert(child.id() as i32);
+        drop(live);
+        if let Some(stdin) = &child.stdin {
+            // Writes are bounded by a deadline: they never block.
+            use nix::fcntl::{FcntlArg, OFlag, fcntl};
+            let flags = fcntl(stdin.as_fd(), FcntlArg::F_GETFL).unwrap_or(0);
+            let _ = fcntl(
+                stdin.as_fd(),
+                FcntlArg::F_SETFL(OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK),
+            );
         }
+        let pgid = child.id() as i32;
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
         let stderr = Arc::new(Mutex::new(Capped::default()));
@@ -108,16 +216,63 @@ impl Process {
         })
     }
 
-    /// Writes one JSON line; an error means the child is gone.
-    pub fn send(&mut self, line: &serde_json::Value) -> io::Result<()> {
-        let stdin = self
-            .stdin
-            .as_mut()
-            .ok_or_else(|| io::Error::other("stdin is closed"))?;
-        let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
+    /// Writes one JSON line by `deadline`, reading stdout meanwhile so an
+    /// implementation that answers while it reads cannot deadlock us.
+    pub fn send(&mut self, line: &serde_json::Value, deadline: Instant) -> Result<(), SendError> {
+        let mut bytes = serde_json::to_vec(line).map_err(|_| SendError::Closed)?;
         bytes.push(b'\n');
-        stdin.write_all(&bytes)?;
-        stdin.flush()
+        let mut written = 0;
+        while written < bytes.len() {
+            let stdin = self.stdin.as_mut().ok_or(SendError::Closed)?;
+            match stdin.write(&bytes[written..]) {
+                Ok(0) => return Err(SendError::Closed),
+                Ok(n) => {
+                    written += n;
+                    continue;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => return Err(SendError::Closed),
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(SendError::Timeout);
+            }
+            let wait = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+            let reading = !self.stdout_closed && self.pending.len() <= self.line_cap;
+            let stdin_fd = stdin.as_fd();
+            let mut fds = vec![PollFd::new(stdin_fd, PollFlags::POLLOUT)];
+            if reading {
+                fds.push(PollFd::new(self.stdout.as_fd(), PollFlags::POLLIN));
+            }
+            match poll(&mut fds, wait) {
+                Ok(0) => return Err(SendError::Timeout),
+                Ok(_) => {}
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(_) => return Err(SendError::Closed),
+            }
+            let readable = fds
+                .get(1)
+                .and_then(|f| f.revents())
+                .is_some_and(|r| !r.is_empty());
+            if readable {
+                self.read_some().map_err(|_| SendError::Closed)?;
+            }
+        }
+        let _ = self.stdin.as_mut().map(|s| s.flush());
+        Ok(())
+    }
+
+    /// One read from stdout into the pending buffer.
+    fn read_some(&mut self) -> io::Result<()> {
+        let mut chunk = [0u8; 64 * 1024];
+        match self.stdout.read(&mut chunk) {
+            Ok(0) => self.stdout_closed = true,
+            Ok(n) => self.pending.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
     }
 
     pub fn close_stdin(&mut self) {
@@ -168,12 +323,8 @@ impl Process {
                 Err(nix::errno::Errno::EINTR) => continue,
                 Err(e) => return Recv::Failed(e.to_string()),
             }
-            let mut chunk = [0u8; 64 * 1024];
-            match self.stdout.read(&mut chunk) {
-                Ok(0) => self.stdout_closed = true,
-                Ok(n) => self.pending.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Recv::Failed(e.to_string()),
+            if let Err(e) = self.read_some() {
+                return Recv::Failed(e.to_string());
             }
         }
     }
@@ -226,12 +377,24 @@ impl Process {
         self.stdin = None;
         let _ = killpg(Pid::from_raw(self.pgid), Signal::SIGKILL);
         let _ = self.child.wait();
-        if let Ok(mut live) = LIVE.lock() {
-            live.remove(&self.pgid);
+        let live = || match LIVE.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        live().remove(&self.pgid);
+        // The stderr pipe closes once every process that holds it is dead.
+        // Open past a moment, a descendant left the group: it is ours now
+        // (the subreaper), so find it and end it, then wait a little more.
+        // The sweep holds the lock spawning takes, so it never mistakes a
+        // process just started for a stray.
+        if self
+            .stderr_done
+            .recv_timeout(Duration::from_millis(20))
+            .is_err()
+        {
+            sweep_strays(&live());
+            let _ = self.stderr_done.recv_timeout(Duration::from_millis(500));
         }
-        // The pipe closes once every process of the group is dead; one that
-        // left the group (setsid) may hold it open, so the wait is bounded.
-        let _ = self.stderr_done.recv_timeout(Duration::from_millis(500));
     }
 }
 

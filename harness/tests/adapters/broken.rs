@@ -7,6 +7,10 @@
 //! grandchild's pid to the file named by the second argument), `two-results`.
 //! Mode `wrong` is a plausible but wrong implementation: it gets some
 //! results wrong, uses its own error codes and writes to stderr.
+//! Mode `deaf` says hello unasked and never reads stdin. Mode
+//! `spawner DIR` answers through the reference, and for every case first
+//! starts a process that leaves its group (setsid) and records its pid in
+//! DIR.
 
 use std::io::{BufRead, Write};
 
@@ -17,6 +21,13 @@ fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
+    if mode == "deaf" {
+        // Says hello unasked, and never reads a byte.
+        let hello = json!({"type": "hello", "protocol": 1, "implementation": {"name": "deaf", "version": "1"}, "ops": ["immi.msg_id.parse"]});
+        writeln!(out, "{hello}").unwrap();
+        out.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
     for line in stdin.lock().lines() {
         let Ok(line) = line else { return };
         let req: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
@@ -54,6 +65,12 @@ fn main() {
             Reply::Unsupported(w) => json!({"unsupported": w}),
         };
         answer["id"] = json!(id);
+        if mode == "spawner" {
+            let dir = std::env::args().nth(2).unwrap_or_default();
+            let file = format!("{dir}/{}", std::process::id());
+            setsid_sleeper(&file);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         if mode == "wrong" {
             wrong(&req, &mut answer);
         } else if mode == "faults" {
@@ -74,6 +91,11 @@ fn main() {
                     }
                 }
                 "two-results" => answer["error"] = json!({"code": "x"}),
+                "setsid" => {
+                    if let Some(path) = std::env::args().nth(2) {
+                        setsid_sleeper(&path);
+                    }
+                }
                 "grandchild" => {
                     // Left running on purpose: the harness must kill it.
                     #[allow(clippy::zombie_processes)]
@@ -91,6 +113,25 @@ fn main() {
         }
         writeln!(out, "{answer}").unwrap();
         out.flush().unwrap();
+    }
+}
+
+/// Starts `sleep` in a session and group of its own, as a daemon would,
+/// and waits until it has written its pid to `file`.
+fn setsid_sleeper(file: &str) {
+    // Left running on purpose: the harness must find it and kill it.
+    #[allow(clippy::zombie_processes)]
+    let _child = std::process::Command::new("setsid")
+        .args([
+            "sh",
+            "-c",
+            "echo $$ > \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && exec sleep 300",
+            file,
+        ])
+        .spawn()
+        .unwrap();
+    while !std::path::Path::new(file).exists() {
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }
 

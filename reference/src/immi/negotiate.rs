@@ -19,6 +19,7 @@
 //! §5.1); there are no wildcards.
 
 use super::cpim::{self, MediaType, MessageError};
+use crate::application_mime::content_type::{self, is_token};
 use crate::application_mime::multipart;
 
 /// The MIME types immi-content §5.3 makes REQUIRED.
@@ -103,12 +104,6 @@ enum Part {
     Multi(String, Vec<Part>),
 }
 
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| (33..=126).contains(&b) && !b"()<>@,;:\\\"/[]?=".contains(&b))
-}
-
 /// A "type/subtype" from a group or member list, lowercased.
 pub fn media_type(s: &str) -> Result<String, NegotiateError> {
     match s.split_once('/') {
@@ -151,17 +146,11 @@ fn part_tree(ct: &MediaType, body: &[u8], depth: usize) -> Result<Part, Negotiat
             .map_err(|_| NegotiateError::Multipart("a body part has two Content-Type fields"))?;
         let part_ct = match field {
             None => cpim::parse_content_type(default),
-            Some(f) => {
-                let v: Vec<u8> = f
-                    .value
-                    .iter()
-                    .copied()
-                    .filter(|&b| b != b'\r' && b != b'\n')
-                    .collect();
-                let v = String::from_utf8(v)
-                    .map_err(|_| NegotiateError::Message(MessageError::ContentType))?;
-                cpim::parse_content_type(&v)
-            }
+            // The field value as the entity holds it, folds included: the
+            // parameter reader unfolds.
+            Some(f) => content_type::parse_bytes(f.value)
+                .map(MediaType::from)
+                .map_err(MessageError::ContentType),
         }
         .map_err(NegotiateError::Message)?;
         parts.push(part_tree(&part_ct, e.body.unwrap_or_default(), depth + 1)?);

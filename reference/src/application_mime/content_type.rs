@@ -796,7 +796,7 @@ mod tests {
             b"\xc3\xa9",
             b"\0",
         ];
-        let mut g = crate::application_mime::testgen::Gen(0x2545_F491_4F6C_DD1D);
+        let mut g = crate::testgen::Gen::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..30_000 {
             let b = g.bytes(alphabet, 24);
             let _ = parse_bytes(&b);

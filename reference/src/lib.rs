@@ -11,5 +11,7 @@ pub mod discovery;
 pub mod immi;
 pub mod pep;
 
-#[cfg(test)]
-mod testgen;
+/// The generator of the no-panic and property tests (not API: public for
+/// `tests/` only).
+#[doc(hidden)]
+pub mod testgen;

@@ -1,6 +1,9 @@
 //! Content-Type field values: RFC 2045 §5.1 with RFC 822 lexical rules
 //! (whitespace, folding, comments) and RFC 2231 parameter value
-//! continuations, charsets and languages.
+//! continuations, charsets and languages; and Content-Disposition values
+//! (RFC 2183 §2), whose parameters are the same. This is the one reader of
+//! MIME parameters in the reference: immi-content's message parser uses it
+//! too (`immi::cpim`).
 //!
 //! ```text
 //! content   := type "/" subtype *(";" parameter)
@@ -320,14 +323,7 @@ pub fn parse(text: &str) -> Result<ContentType, MimeError> {
 
 /// [`parse`] over bytes; a non-ASCII octet is [`MimeError::NonAscii`].
 pub fn parse_bytes(s: &[u8]) -> Result<ContentType, MimeError> {
-    if !s.is_ascii() {
-        return Err(MimeError::NonAscii);
-    }
-    let mut lx = Lexer::new(s);
-    lx.skip_cfws()?;
-    if lx.at_end() {
-        return Err(MimeError::Empty);
-    }
+    let mut lx = start(s)?;
     let type_ = lx.token();
     if type_.is_empty() {
         return Err(MimeError::BadType);
@@ -342,6 +338,55 @@ pub fn parse_bytes(s: &[u8]) -> Result<ContentType, MimeError> {
     if subtype.is_empty() {
         return Err(MimeError::BadSubtype);
     }
+    Ok(ContentType {
+        type_: type_.to_ascii_lowercase(),
+        subtype: subtype.to_ascii_lowercase(),
+        params: parameters(&mut lx)?,
+    })
+}
+
+/// A parsed Content-Disposition value (RFC 2183 section 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disposition {
+    /// Lowercased ("values are not case-sensitive").
+    pub type_: String,
+    /// As [`ContentType::params`]: lowercased names, decoded values.
+    pub params: Vec<(String, String)>,
+}
+
+/// Parses a Content-Disposition field value: `disposition-type *(";"
+/// disposition-parm)`. RFC 2183 section 2 defines `parameter` and `value`
+/// "according to [RFC 2045]", and RFC 2231 extends both fields' parameters
+/// alike, so the parameters are read exactly as a Content-Type's are,
+/// comments and folds included. The errors are Content-Type's:
+/// [`MimeError::BadType`] when the value does not start with a token.
+pub fn parse_disposition(text: &str) -> Result<Disposition, MimeError> {
+    let mut lx = start(text.as_bytes())?;
+    let type_ = lx.token();
+    if type_.is_empty() {
+        return Err(MimeError::BadType);
+    }
+    Ok(Disposition {
+        type_: type_.to_ascii_lowercase(),
+        params: parameters(&mut lx)?,
+    })
+}
+
+/// A lexer past the leading CFWS of a non-empty ASCII field value.
+fn start(s: &[u8]) -> Result<Lexer<'_>, MimeError> {
+    if !s.is_ascii() {
+        return Err(MimeError::NonAscii);
+    }
+    let mut lx = Lexer::new(s);
+    lx.skip_cfws()?;
+    if lx.at_end() {
+        return Err(MimeError::Empty);
+    }
+    Ok(lx)
+}
+
+/// `*(";" parameter)` to the end of the value, joined and decoded.
+fn parameters(lx: &mut Lexer<'_>) -> Result<Vec<(String, String)>, MimeError> {
     let mut raw = Vec::new();
     loop {
         lx.skip_cfws()?;
@@ -379,11 +424,7 @@ pub fn parse_bytes(s: &[u8]) -> Result<ContentType, MimeError> {
         };
         raw.push(RawParam { base, kind, value });
     }
-    Ok(ContentType {
-        type_: type_.to_ascii_lowercase(),
-        subtype: subtype.to_ascii_lowercase(),
-        params: join_params(raw)?,
-    })
+    join_params(raw)
 }
 
 /// Groups RFC 2231 sections and decodes every parameter.
@@ -677,6 +718,29 @@ mod tests {
     }
 
     #[test]
+    fn disposition() {
+        let d = parse_disposition("Attachment (a file); FileName*=utf-8''%E2%89%A1.txt").unwrap();
+        assert_eq!(d.type_, "attachment");
+        assert_eq!(d.params, vec![("filename".into(), "≡.txt".into())]);
+        let d = parse_disposition(" reaction ").unwrap();
+        assert_eq!((d.type_.as_str(), d.params.len()), ("reaction", 0));
+        let code = |s: &str| parse_disposition(s).unwrap_err().code();
+        assert_eq!(code(""), "application_mime.content_type.empty");
+        assert_eq!(
+            code("\"reaction\""),
+            "application_mime.content_type.bad_type"
+        );
+        assert_eq!(
+            code("attachment; filename"),
+            "application_mime.content_type.missing_equals"
+        );
+        assert_eq!(
+            code("attachment; filename=a; filename*=''b"),
+            "application_mime.content_type.duplicate_parameter"
+        );
+    }
+
+    #[test]
     fn write_round_trips() {
         let long = "x".repeat(150);
         let values = [
@@ -732,10 +796,13 @@ mod tests {
             b"\xc3\xa9",
             b"\0",
         ];
-        let mut g = crate::application_mime::testgen::Gen(0x2545_F491_4F6C_DD1D);
+        let mut g = crate::testgen::Gen::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..30_000 {
             let b = g.bytes(alphabet, 24);
             let _ = parse_bytes(&b);
+            if let Ok(text) = std::str::from_utf8(&b) {
+                let _ = parse_disposition(text);
+            }
         }
     }
 }

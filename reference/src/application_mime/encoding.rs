@@ -199,7 +199,7 @@ pub fn encode(te: TransferEncoding, data: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::application_mime::testgen::Gen;
+    use crate::testgen::Gen;
 
     #[test]
     fn base64_known() {
@@ -252,7 +252,7 @@ mod tests {
             b"==",
             b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         ];
-        let mut g = Gen(0xD1B5_4A32_D192_ED03);
+        let mut g = Gen::new(0xD1B5_4A32_D192_ED03);
         for _ in 0..20_000 {
             let b = g.bytes(alphabet, 30);
             assert_eq!(base64_decode(&base64_encode(&b)).unwrap(), b);

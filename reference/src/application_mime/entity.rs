@@ -334,7 +334,7 @@ mod tests {
             b"(",
             b"\"",
         ];
-        let mut g = crate::application_mime::testgen::Gen(0x9E37_79B9_7F4A_7C15);
+        let mut g = crate::testgen::Gen::new(0x9E37_79B9_7F4A_7C15);
         for _ in 0..30_000 {
             let b = g.bytes(alphabet, 20);
             if let Ok(e) = parse(&b) {

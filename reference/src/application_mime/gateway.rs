@@ -307,7 +307,7 @@ fn split(message: &[u8]) -> Result<Vec<u8>, MimeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::application_mime::testgen::Gen;
+    use crate::testgen::Gen;
 
     const WRAPPED: &[u8] = b"Content-Type: application/mime; content-type=\"text/plain\"\r\n\r\nContent-Type: text/plain\r\n\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n";
 
@@ -358,7 +358,7 @@ mod tests {
             b"x",
             b"eHg=",
         ];
-        let mut g = Gen(0x94D0_49BB_1331_11EB);
+        let mut g = Gen::new(0x94D0_49BB_1331_11EB);
         for _ in 0..20_000 {
             let b = g.bytes(alphabet, 14);
             let _ = parts(&b);

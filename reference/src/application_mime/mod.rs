@@ -186,29 +186,3 @@ impl MimeError {
         }
     }
 }
-
-#[cfg(test)]
-pub(crate) mod testgen {
-    /// A small xorshift generator for the no-panic tests.
-    pub struct Gen(pub u64);
-
-    impl Gen {
-        pub fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        /// Bytes made of pieces of `alphabet`, up to `max` pieces.
-        pub fn bytes(&mut self, alphabet: &[&[u8]], max: u64) -> Vec<u8> {
-            let n = self.next() % (max + 1);
-            let mut out = Vec::new();
-            for _ in 0..n {
-                let i = (self.next() % alphabet.len() as u64) as usize;
-                out.extend_from_slice(alphabet[i]);
-            }
-            out
-        }
-    }
-}

@@ -264,7 +264,7 @@ mod tests {
             b"--b--",
             b"\r\n--b\r\n",
         ];
-        let mut g = crate::application_mime::testgen::Gen(0x6A09_E667_F3BC_C909);
+        let mut g = crate::testgen::Gen::new(0x6A09_E667_F3BC_C909);
         for _ in 0..30_000 {
             let body = g.bytes(alphabet, 16);
             if let Ok(m) = split_body(&body, "b") {

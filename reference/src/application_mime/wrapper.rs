@@ -238,7 +238,7 @@ pub fn wrap(bytes: &[u8]) -> Result<Vec<u8>, MimeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::application_mime::testgen::Gen;
+    use crate::testgen::Gen;
 
     const SIGNED: &[u8] = b"Content-Type: Multipart/Signed; boundary=\"//signatureboundary//\"; protocol=\"application/somesigscheme\"\r\n\r\n--//signatureboundary//\r\nContent-type:text/plain\r\n\r\n<>\r\n--//signatureboundary//\r\nContent-type:application/somesigscheme\r\n\r\n<>\r\n--//signatureboundary//--\r\n";
 
@@ -311,7 +311,7 @@ mod tests {
             b"x",
             b"\n",
         ];
-        let mut g = Gen(0xA076_1D64_78BD_642F);
+        let mut g = Gen::new(0xA076_1D64_78BD_642F);
         for _ in 0..20_000 {
             let b = g.bytes(alphabet, 12);
             let _ = unwrap(&b, None);

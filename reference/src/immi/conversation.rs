@@ -398,13 +398,8 @@ mod tests {
         // Deterministic conversations over a few ids and header shapes.
         let ids = ["a@x", "b@x", "c@x", "d@x"];
         let froms = ["im:a@x", "im:b@x"];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut g = crate::testgen::Gen::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || g.next_u64();
         for _ in 0..2_000 {
             let n = (next() % 6) as usize;
             let mut events = Vec::new();

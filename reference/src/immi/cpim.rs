@@ -18,7 +18,11 @@
 //!
 //! CPIM header names are case-sensitive and never folded; MIME header names
 //! are case-insensitive and may be folded (RFC 5322 §2.2.3). Every line of
-//! every header block ends with CRLF. The parser reads each byte a bounded
+//! every header block ends with CRLF. Content-Type and Content-Disposition
+//! values are read by the reference's one MIME parameter reader,
+//! [`crate::application_mime::content_type`] (RFC 2045 §5.1 with comments,
+//! RFC 2183 §2, RFC 2231), whose faults are reported here as
+//! `immi.mime.content_type` and `immi.mime.content_disposition`. The parser reads each byte a bounded
 //! number of times and never recurses, so it is linear in the input.
 
 use std::collections::HashMap;
@@ -26,6 +30,8 @@ use std::collections::HashMap;
 use super::datetime::{self, DateTime, DateTimeError};
 use super::disposition::{self, DispositionEntry, DispositionError};
 use super::msg_id::{self, MsgId, MsgIdError};
+use crate::application_mime::MimeError;
+use crate::application_mime::content_type::{self, ContentType};
 
 /// The namespace of RFC 3862's own headers, where unprefixed names live.
 pub const CORE_NAMESPACE: &str = "urn:ietf:params:cpim-headers:";
@@ -76,8 +82,8 @@ pub struct Address {
     pub uri: String,
 }
 
-/// A Content-Type or Content-Disposition value: lowercase type (and
-/// subtype), lowercase parameter names, values unquoted.
+/// A Content-Type value: lowercase type and subtype, lowercase parameter
+/// names, values unquoted and RFC 2231-decoded (sections joined).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaType {
     pub type_: String,
@@ -98,6 +104,18 @@ impl MediaType {
     }
 }
 
+impl From<ContentType> for MediaType {
+    fn from(c: ContentType) -> Self {
+        Self {
+            type_: c.type_,
+            subtype: c.subtype,
+            parameters: c.params,
+        }
+    }
+}
+
+/// A Content-Disposition value: lowercase type, parameters as in
+/// [`MediaType`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disposition {
     pub type_: String,
@@ -200,10 +218,10 @@ pub enum MessageError {
     FromUri,
     #[error("line {line}: not a MIME header line: {what}")]
     MimeHeaderSyntax { line: usize, what: &'static str },
-    #[error("Content-Type is not type \"/\" subtype *(\";\" parameter)")]
-    ContentType,
-    #[error("Content-Disposition is not disposition-type *(\";\" parameter)")]
-    ContentDisposition,
+    #[error("Content-Type is not type \"/\" subtype *(\";\" parameter): {0}")]
+    ContentType(MimeError),
+    #[error("Content-Disposition is not disposition-type *(\";\" parameter): {0}")]
+    ContentDisposition(MimeError),
     #[error("Content-Length is not 1*DIGIT")]
     ContentLengthSyntax,
     #[error("Content-Length is {declared} but the body has {actual} octets")]
@@ -252,8 +270,8 @@ impl MessageError {
             Self::FromDisplayName => "immi.from.display_name",
             Self::FromUri => "immi.from.uri",
             Self::MimeHeaderSyntax { .. } => "immi.mime.header_syntax",
-            Self::ContentType => "immi.mime.content_type",
-            Self::ContentDisposition => "immi.mime.content_disposition",
+            Self::ContentType(_) => "immi.mime.content_type",
+            Self::ContentDisposition(_) => "immi.mime.content_disposition",
             Self::ContentLengthSyntax => "immi.message.content_length_syntax",
             Self::ContentLengthMismatch { .. } => "immi.message.content_length_mismatch",
             Self::ExternalBody => "immi.message.external_body",
@@ -762,84 +780,27 @@ fn parse_mime_block(
     Ok(fields)
 }
 
-/// RFC 2045 token: US-ASCII printable but SP and tspecials.
-fn is_mime_token(b: u8) -> bool {
-    (33..=126).contains(&b) && !b"()<>@,;:\\\"/[]?=".contains(&b)
-}
-
-fn skip_wsp(s: &str) -> &str {
-    s.trim_start_matches([' ', '\t'])
-}
-
-fn take_token(s: &str) -> Option<(&str, &str)> {
-    let end = s.bytes().position(|b| !is_mime_token(b)).unwrap_or(s.len());
-    (end > 0).then(|| s.split_at(end))
-}
-
-/// RFC 5322 quoted-string without folding: the unquoted text and the rest.
-fn take_quoted(s: &str) -> Option<(String, &str)> {
-    let body = s.strip_prefix('"')?;
-    let mut out = String::new();
-    let mut chars = body.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((out, &body[i + 1..])),
-            '\\' => out.push(chars.next()?.1),
-            c => out.push(c),
-        }
-    }
-    None
-}
-
-/// `*( ";" attribute "=" value )` with optional WSP between the parts.
-fn mime_params(mut s: &str) -> Option<Vec<(String, String)>> {
-    let mut params: Vec<(String, String)> = Vec::new();
-    loop {
-        s = skip_wsp(s);
-        if s.is_empty() {
-            return Some(params);
-        }
-        s = skip_wsp(s.strip_prefix(';')?);
-        let (name, rest) = take_token(s)?;
-        let rest = skip_wsp(skip_wsp(rest).strip_prefix('=')?);
-        let (value, rest) = if rest.starts_with('"') {
-            take_quoted(rest)?
-        } else {
-            let (v, r) = take_token(rest)?;
-            (v.to_owned(), r)
-        };
-        let name = name.to_ascii_lowercase();
-        if params.iter().any(|(n, _)| *n == name) {
-            return None;
-        }
-        params.push((name, value));
-        s = rest;
-    }
-}
-
-/// `type "/" subtype *( ";" parameter )` (RFC 2045 §5.1).
+/// `type "/" subtype *( ";" parameter )` (RFC 2045 §5.1), read by the
+/// reference's one MIME parameter reader
+/// ([`content_type::parse`]: comments, RFC 2231 sections and charsets, no
+/// parameter twice, US-ASCII only); every fault is `immi.mime.content_type`.
 pub fn parse_content_type(value: &str) -> Result<MediaType, MessageError> {
-    let e = MessageError::ContentType;
-    let (t, rest) = take_token(skip_wsp(value)).ok_or(e.clone())?;
-    let rest = skip_wsp(skip_wsp(rest).strip_prefix('/').ok_or(e.clone())?);
-    let (st, rest) = take_token(rest).ok_or(e.clone())?;
-    let parameters = mime_params(rest).ok_or(e)?;
-    Ok(MediaType {
-        type_: t.to_ascii_lowercase(),
-        subtype: st.to_ascii_lowercase(),
-        parameters,
-    })
+    content_type::parse(value)
+        .map(MediaType::from)
+        .map_err(MessageError::ContentType)
 }
 
-/// `disposition-type *( ";" disposition-parm )` (RFC 2183 §2).
+/// `disposition-type *( ";" disposition-parm )` (RFC 2183 §2), with the
+/// parameters read as a Content-Type's
+/// ([`content_type::parse_disposition`]); every fault is
+/// `immi.mime.content_disposition`.
 pub fn parse_content_disposition(value: &str) -> Result<Disposition, MessageError> {
-    let e = MessageError::ContentDisposition;
-    let (t, rest) = take_token(skip_wsp(value)).ok_or(e.clone())?;
-    let parameters = mime_params(rest).ok_or(e)?;
-    Ok(Disposition {
-        type_: t.to_ascii_lowercase(),
-        parameters,
-    })
+    content_type::parse_disposition(value)
+        .map(|d| Disposition {
+            type_: d.type_,
+            parameters: d.params,
+        })
+        .map_err(MessageError::ContentDisposition)
 }
 
 fn parse_content_length(value: &str, actual: usize) -> Result<u64, MessageError> {
@@ -1004,11 +965,14 @@ pub struct Draft {
     pub body: Vec<u8>,
 }
 
-fn clean_value(v: &str, e: MessageError) -> Result<&str, MessageError> {
-    if v.bytes().any(|b| b < 0x20 || b == 0x7f) {
-        return Err(e);
+/// A value for one header line of [`build`]: no control character, and so
+/// no CR or LF that would end the line or fold it.
+fn clean_value(v: &str, e: fn(MimeError) -> MessageError) -> Result<&str, MessageError> {
+    match v.bytes().find(|&b| b < 0x20 || b == 0x7f) {
+        None => Ok(v),
+        Some(b'\r' | b'\n') => Err(e(MimeError::BadFolding)),
+        Some(_) => Err(e(MimeError::BadValue)),
     }
-    Ok(v)
 }
 
 /// Writes a message/cpim entity with CRLF line ends and a Content-Length;

@@ -347,16 +347,16 @@ mod tests {
     fn arbitrary_bytes_never_panic() {
         let bob = key(2, "Bob <bob@example.org>");
         let ct = encrypt(ChaCha20Rng::seed_from_u64(4), b"x", &bob, &bob.public()).unwrap();
-        let mut g = crate::application_mime::testgen::Gen(0x51ED_2701_A5A5_0F0F);
+        let mut g = crate::testgen::Gen::new(0x51ED_2701_A5A5_0F0F);
         let bytes = ct.as_bytes();
         for _ in 0..400 {
             let mut b = bytes.to_vec();
-            for _ in 0..(g.next() % 4 + 1) {
-                let i = (g.next() as usize) % b.len();
-                b[i] = (g.next() % 256) as u8;
+            for _ in 0..(g.next_u64() % 4 + 1) {
+                let i = (g.next_u64() as usize) % b.len();
+                b[i] = (g.next_u64() % 256) as u8;
             }
             let _ = decrypt(&b, &bob, Some(&bob.public()));
-            let cut = (g.next() as usize) % b.len();
+            let cut = (g.next_u64() as usize) % b.len();
             let _ = decrypt(&b[..cut], &bob, None);
             let _ = SecretKey::read(&b[..cut]);
             let _ = PublicKey::read(&b);

@@ -633,7 +633,7 @@ mod tests {
         };
         let (a, b) = (key(1, "a <a@example.org>"), key(2, "b <b@example.org>"));
         let msg = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\nhi\r\n";
-        let mut g = crate::application_mime::testgen::Gen(0xDEAD_BEEF_0BAD_F00D);
+        let mut g = crate::testgen::Gen::new(0xDEAD_BEEF_0BAD_F00D);
         for (i, v) in [Version::V1_0, Version::V2_0, Version::V2_1]
             .into_iter()
             .enumerate()
@@ -650,12 +650,12 @@ mod tests {
             assert!(unwrap(&good, &b, Some(&a.public())).is_ok());
             for _ in 0..150 {
                 let mut m = good.clone();
-                for _ in 0..(g.next() % 3 + 1) {
-                    let at = (g.next() as usize) % m.len();
-                    m[at] = (g.next() % 256) as u8;
+                for _ in 0..(g.next_u64() % 3 + 1) {
+                    let at = (g.next_u64() as usize) % m.len();
+                    m[at] = (g.next_u64() % 256) as u8;
                 }
                 let _ = unwrap(&m, &b, Some(&a.public()));
-                let cut = (g.next() as usize) % m.len();
+                let cut = (g.next_u64() as usize) % m.len();
                 let _ = unwrap(&m[..cut], &b, None);
                 let _ = structure(&m[..cut]);
             }
@@ -682,7 +682,7 @@ mod tests {
             b"\xff",
             b":",
         ];
-        let mut g = crate::application_mime::testgen::Gen(0xC0FF_EE00_1234_5678);
+        let mut g = crate::testgen::Gen::new(0xC0FF_EE00_1234_5678);
         for _ in 0..20_000 {
             let b = g.bytes(alphabet, 24);
             let _ = read_plain(OUTER, &b);

@@ -390,7 +390,7 @@ mod tests {
             b"\xff",
             b":",
         ];
-        let mut g = crate::application_mime::testgen::Gen(0x0123_4567_89AB_CDEF);
+        let mut g = crate::testgen::Gen::new(0x0123_4567_89AB_CDEF);
         let mut rng = ChaCha20Rng::seed_from_u64(7);
         let versions = [Version::V1_0, Version::V2_0, Version::V2_1];
         for i in 0..600 {

@@ -103,3 +103,75 @@ pub fn resolve_cost(
     per_case.sort();
     Ok(Some((resolve.len(), per_case[per_case.len() / 2])))
 }
+
+/// The built-in corpus as `mimispec run` runs it in process: the whole
+/// run's wall time, each document's, and resolve cases' per-case times.
+pub struct CorpusFigures {
+    pub cases: usize,
+    pub jobs: usize,
+    /// Median wall time of a run of every case.
+    pub whole: Duration,
+    /// Median wall time of a run of each document's cases alone.
+    pub documents: Vec<(String, usize, Duration)>,
+    /// Resolve cases: how many, and the median and 95th percentile of a
+    /// case's time (zone start, queries, teardown included).
+    pub resolve: Option<(usize, Duration, Duration)>,
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+pub fn corpus_in_process(
+    cases: &[Case],
+    features: Vec<String>,
+    rounds: usize,
+) -> Result<CorpusFigures, String> {
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let spec = SubjectSpec::Reference { features };
+    let opts = RunOptions {
+        jobs,
+        ..RunOptions::default()
+    };
+    let hidden = ProgressBar::hidden();
+    let mut whole = Vec::new();
+    let mut resolve_times = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let run = execute(cases, &spec, &opts, &hidden).map_err(|e| e.to_string())?;
+        whole.push(run.elapsed);
+        resolve_times.extend(
+            run.records
+                .iter()
+                .filter(|r| r.case.zone.is_some())
+                .map(|r| r.duration),
+        );
+    }
+    let mut documents = Vec::new();
+    for doc in crate::ops::documents() {
+        let mine: Vec<Case> = cases
+            .iter()
+            .filter(|c| c.document() == doc)
+            .cloned()
+            .collect();
+        let mut times = Vec::new();
+        for _ in 0..rounds.max(1) {
+            let run = execute(&mine, &spec, &opts, &hidden).map_err(|e| e.to_string())?;
+            times.push(run.elapsed);
+        }
+        documents.push((doc.to_owned(), mine.len(), median(times)));
+    }
+    let n_resolve = cases.iter().filter(|c| c.zone.is_some()).count();
+    let resolve = (n_resolve > 0).then(|| {
+        resolve_times.sort();
+        let p95 = resolve_times[(resolve_times.len() * 95 / 100).min(resolve_times.len() - 1)];
+        (n_resolve, median(resolve_times.clone()), p95)
+    });
+    Ok(CorpusFigures {
+        cases: cases.len(),
+        jobs,
+        whole: median(whole),
+        documents,
+        resolve,
+    })
+}

@@ -53,3 +53,64 @@ pub fn sanitize(s: &str) -> String {
     }
     out
 }
+
+/// Text from an implementation for one line of a terminal: control
+/// characters (line feeds included) escaped, and at most `max` characters,
+/// with a note of what was left out.
+pub fn one_line(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (shown, c) in s.chars().enumerate() {
+        if shown == max {
+            let rest = s.chars().count() - max;
+            out.push_str(&format!("… ({rest} more characters)"));
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// At most `max_lines` lines and `max_bytes` bytes of `text` for a
+/// terminal, with a note of what was left out (reports keep it all).
+pub fn clip(text: &str, max_lines: usize, max_bytes: usize) -> String {
+    let mut out = String::new();
+    for (n, line) in text.lines().enumerate() {
+        if n == max_lines || out.len() + line.len() > max_bytes {
+            let rest = text.lines().count() - n;
+            out.push_str(&format!(
+                "… ({rest} more lines; the whole text is in the --json report)\n"
+            ));
+            return out;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implementation_text_stays_on_its_line_and_in_its_bounds() {
+        assert_eq!(one_line("lib\nresult: ok", 80), "lib\\nresult: ok");
+        assert_eq!(
+            one_line(&"x".repeat(100), 10),
+            format!("{}… (90 more characters)", "x".repeat(10))
+        );
+        let long = "a\n".repeat(10);
+        assert_eq!(
+            clip(&long, 3, 1000),
+            "a\na\na\n… (7 more lines; the whole text is in the --json report)\n"
+        );
+        assert_eq!(
+            clip("abc\ndef\n", 10, 5),
+            "abc\n… (1 more lines; the whole text is in the --json report)\n"
+        );
+    }
+}

@@ -205,12 +205,20 @@ pub fn run_case(
     };
     let answer = subject.call(&case.id, &case.op, &input);
     let queries = dns.as_ref().map(MockDns::queries);
+    let dropped = dns.as_ref().map_or(0, MockDns::dropped);
     drop(dns);
     let actual = match &answer.outcome {
         Outcome::Reply(r) => Some(r.to_json()),
         _ => None,
     };
     let extra = match (&case.queries, &queries) {
+        (Some(_), Some(_)) if dropped > 0 => Some(Finding::Queries {
+            message: format!(
+                "the implementation sent more queries than the log keeps ({} of {} were dropped)",
+                dropped,
+                dropped + queries.as_ref().map_or(0, |q| q.len() as u64)
+            ),
+        }),
         (Some(checks), Some(log)) => checks
             .check(log)
             .err()

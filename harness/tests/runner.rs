@@ -607,6 +607,7 @@ fn vectors_and_the_reference_meet_the_published_schemas() {
                 addr,
                 z.oracle.as_ref().map(|_| "http://127.0.0.1:1/"),
                 Default::default(),
+                mimispec::dns::client_timeout(z),
             ),
             None => c.input.clone(),
         };
@@ -1039,4 +1040,28 @@ fn hostile_yaml_is_refused_before_it_is_built() {
     std::fs::write(&file, deep).unwrap();
     let e = load_errors(dir.path());
     assert!(e.contains("nested more than 64 deep"), "{e}");
+}
+
+#[test]
+fn implementation_text_cannot_forge_or_flood_the_terminal() {
+    let imp = format!("{} forger", broken_adapter().display());
+    let vectors = fixture("faults");
+    let out = mimispec(&[
+        "run",
+        "--impl",
+        &imp,
+        "--vectors",
+        vectors.to_str().unwrap(),
+        "--filter",
+        "*#ok-first",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let results: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("result:"))
+        .collect();
+    assert_eq!(results.len(), 1, "{stdout}");
+    assert!(stdout.contains("broken\\nresult: ok. 0 cases"), "{stdout}");
+    assert!(stdout.len() < 4096, "{} bytes of output", stdout.len());
 }

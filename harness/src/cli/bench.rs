@@ -17,9 +17,33 @@ pub struct BenchArgs {
     pub vectors: Option<PathBuf>,
 }
 
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
 pub fn bench(args: BenchArgs) -> Result<ExitCode, Error> {
     let (rounds, one_shot_rounds) = (args.rounds, args.one_shot_rounds);
     let corpus = load_corpus(args.vectors.as_deref())?;
+    let c = crate::bench::corpus_in_process(&corpus.cases, crate::reference_features(), rounds)
+        .map_err(Error::Usage)?;
+    println!(
+        "mimispec bench · corpus {} · {} cases in process, {} jobs · median of {rounds} rounds",
+        corpus.short_digest(),
+        c.cases,
+        c.jobs
+    );
+    println!("  {:22} {:>9.1} ms", "whole corpus", ms(c.whole));
+    for (doc, n, t) in &c.documents {
+        println!("  {doc:22} {:>9.1} ms  ({n} cases)", ms(*t));
+    }
+    if let Some((n, med, p95)) = c.resolve {
+        println!(
+            "  {:22} {:>9.1} ms median, {:.1} ms 95th percentile per answer ({n} cases)",
+            "resolve",
+            ms(med),
+            ms(p95)
+        );
+    }
     let exe = std::env::current_exe()?.display().to_string();
     let adapter = vec!["adapter".to_string()];
     let features = crate::reference_features();

@@ -74,10 +74,22 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     let mut shown = 0;
     while deadline.is_none_or(|d| Instant::now() < d) {
         std::thread::sleep(Duration::from_millis(100));
-        for q in dns.queries().iter().skip(shown) {
-            println!("query: {} {} ({})", q.name, q.rtype, q.transport);
-            shown += 1;
+        let (queries, lost, seen) = dns.since(shown);
+        if lost > 0 {
+            println!(
+                "query: ... {lost} queries not kept (the log keeps the newest {})",
+                crate::dns::QueryLog::CAP
+            );
         }
+        for q in &queries {
+            println!(
+                "query: {} {} ({})",
+                crate::diff::one_line(&q.name, 255),
+                q.rtype,
+                q.transport
+            );
+        }
+        shown = seen;
         let _ = std::io::stdout().flush();
     }
     Ok(ExitCode::SUCCESS)

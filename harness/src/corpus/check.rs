@@ -105,7 +105,13 @@ fn input(op: &OpSpec, c: &Case) -> Result<(), String> {
             .ok_or_else(|| format!("op {} needs a zone: the harness adds input.dns", op.name))?;
         let oracle = zone.oracle.as_ref().map(|_| "http://127.0.0.1:1/oracle");
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 53));
-        crate::dns::inject_at(&c.input, addr, oracle, crate::dns::TypeCodes::default())
+        crate::dns::inject_at(
+            &c.input,
+            addr,
+            oracle,
+            crate::dns::TypeCodes::default(),
+            crate::dns::client_timeout(zone),
+        )
     };
     op.check_input(&sent).map_err(|e| e.to_string())
 }

@@ -20,7 +20,9 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::zone_handler::MessageResponseBuilder;
 
 pub use oracle::Oracle;
-pub use zone::{Fault, FaultKind, Query, QueryChecks, QueryPattern, RecordSpec, Zone, normalize};
+pub use zone::{
+    Fault, FaultKind, Query, QueryChecks, QueryLog, QueryPattern, RecordSpec, Zone, normalize,
+};
 
 /// Type codes for MIMI and MIMIX: neither has an IANA code, so they come
 /// from the private-use range 65280-65534 (RFC 6895 §3.1), overridable.
@@ -42,6 +44,27 @@ impl Default for TypeCodes {
 /// How long a client should wait for one DNS answer; a `drop` fault must
 /// end in a timeout well inside the harness's per-case timeout.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(400);
+
+/// The client timeout of a zone whose faults leave a query unanswered
+/// (drop, wrong-id, not-response): the expected outcome is the timeout
+/// itself, so waiting longer tests nothing. Such a zone's other queries
+/// must not be needed for the case's result (vectors/SCHEMA.md).
+pub const FAULT_CLIENT_TIMEOUT: Duration = Duration::from_millis(50);
+
+/// The client timeout the harness gives a case with this zone.
+pub fn client_timeout(zone: &Zone) -> Duration {
+    let unanswered = zone.faults.iter().any(|f| {
+        matches!(
+            f.fault,
+            FaultKind::Drop | FaultKind::WrongId | FaultKind::NotResponse
+        )
+    });
+    if unanswered {
+        FAULT_CLIENT_TIMEOUT
+    } else {
+        CLIENT_TIMEOUT
+    }
+}
 
 const TTL: u32 = 300;
 
@@ -70,6 +93,7 @@ pub fn inject(input: &serde_json::Value, dns: &MockDns, types: TypeCodes) -> ser
         dns.addr,
         dns.oracle.as_ref().map(|o| o.url.as_str()),
         types,
+        dns.client_timeout,
     )
 }
 
@@ -80,6 +104,7 @@ pub fn inject_at(
     addr: SocketAddr,
     oracle: Option<&str>,
     types: TypeCodes,
+    timeout: Duration,
 ) -> serde_json::Value {
     let mut input = input.clone();
     if let serde_json::Value::Object(map) = &mut input {
@@ -89,7 +114,7 @@ pub fn inject_at(
                 "server": addr.to_string(),
                 "mimi_type": types.mimi,
                 "mimix_type": types.mimix,
-                "timeout_ms": CLIENT_TIMEOUT.as_millis() as u64,
+                "timeout_ms": timeout.as_millis() as u64,
             }),
         );
         if let Some(url) = oracle {
@@ -102,15 +127,17 @@ pub fn inject_at(
 /// A running mock zone; stops when dropped.
 pub struct MockDns {
     pub addr: SocketAddr,
-    log: Arc<Mutex<Vec<Query>>>,
+    log: Arc<Mutex<QueryLog>>,
     server: Option<Server<ZoneHandler>>,
     pub oracle: Option<Oracle>,
+    /// What the harness tells the client to wait for each answer.
+    pub client_timeout: Duration,
 }
 
 impl MockDns {
     pub fn start(zone: &Zone, types: TypeCodes) -> Result<MockDns, String> {
         let records = build_records(zone, types)?;
-        let log = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::new(Mutex::new(QueryLog::default()));
         let handler = ZoneHandler {
             records,
             faults: zone.faults.clone(),
@@ -135,12 +162,30 @@ impl MockDns {
             log,
             server: Some(server),
             oracle,
+            client_timeout: client_timeout(zone),
         })
     }
 
-    /// The queries received so far, in order.
+    /// The queries received so far and kept, in order.
     pub fn queries(&self) -> Vec<Query> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.log.lock().map(|l| l.kept()).unwrap_or_default()
+    }
+
+    /// How many queries were received and not kept (past [`QueryLog::CAP`]).
+    pub fn dropped(&self) -> u64 {
+        self.log.lock().map(|l| l.dropped()).unwrap_or_default()
+    }
+
+    /// The queries after the first `from`, how many of those were dropped,
+    /// and how many were received in all.
+    pub fn since(&self, from: u64) -> (Vec<Query>, u64, u64) {
+        self.log
+            .lock()
+            .map(|l| {
+                let (q, lost) = l.since(from);
+                (q, lost, l.seen())
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -324,7 +369,7 @@ struct ZoneHandler {
     records: Vec<Record>,
     faults: Vec<Fault>,
     types: TypeCodes,
-    log: Arc<Mutex<Vec<Query>>>,
+    log: Arc<Mutex<QueryLog>>,
 }
 
 /// What the zone says to one question.

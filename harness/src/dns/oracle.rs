@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::Query;
+use super::{Query, QueryLog};
 
 pub struct Oracle {
     pub url: String,
@@ -23,7 +23,7 @@ pub struct Oracle {
 impl Oracle {
     pub fn start(
         entries: BTreeMap<String, Vec<String>>,
-        log: Arc<Mutex<Vec<Query>>>,
+        log: Arc<Mutex<QueryLog>>,
     ) -> Result<Oracle, String> {
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -59,7 +59,7 @@ impl Drop for Oracle {
     }
 }
 
-fn serve(mut stream: TcpStream, entries: &BTreeMap<String, Vec<String>>, log: &Mutex<Vec<Query>>) {
+fn serve(mut stream: TcpStream, entries: &BTreeMap<String, Vec<String>>, log: &Mutex<QueryLog>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];

@@ -77,6 +77,49 @@ pub struct Query {
     pub transport: &'static str,
 }
 
+/// The queries a zone received: the newest [`QueryLog::CAP`] kept, the
+/// rest counted, so a flood costs bounded memory.
+#[derive(Debug, Default)]
+pub struct QueryLog {
+    kept: std::collections::VecDeque<Query>,
+    seen: u64,
+}
+
+impl QueryLog {
+    pub const CAP: usize = 4096;
+
+    pub fn push(&mut self, q: Query) {
+        if self.kept.len() == Self::CAP {
+            self.kept.pop_front();
+        }
+        self.kept.push_back(q);
+        self.seen += 1;
+    }
+
+    /// The kept queries, oldest first.
+    pub fn kept(&self) -> Vec<Query> {
+        self.kept.iter().cloned().collect()
+    }
+
+    /// Queries received and not kept.
+    pub fn dropped(&self) -> u64 {
+        self.seen - self.kept.len() as u64
+    }
+
+    /// The queries after the first `from` received: those still kept, and
+    /// how many of them were dropped.
+    pub fn since(&self, from: u64) -> (Vec<Query>, u64) {
+        let first_kept = self.dropped();
+        let skip = from.saturating_sub(first_kept) as usize;
+        let lost = first_kept.saturating_sub(from);
+        (self.kept.iter().skip(skip).cloned().collect(), lost)
+    }
+
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+}
+
 /// What a case asserts about the queries (vectors/SCHEMA.md).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -176,5 +219,36 @@ impl QueryChecks {
                 }
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: usize) -> Query {
+        Query {
+            name: format!("q{n}.example"),
+            rtype: "MIMI".into(),
+            transport: "udp",
+        }
+    }
+
+    #[test]
+    fn the_query_log_keeps_the_newest_and_counts_the_rest() {
+        let mut log = QueryLog::default();
+        for n in 0..QueryLog::CAP + 10 {
+            log.push(q(n));
+        }
+        assert_eq!(log.kept().len(), QueryLog::CAP);
+        assert_eq!(log.dropped(), 10);
+        assert_eq!(log.kept()[0], q(10));
+        let (after, lost) = log.since(5);
+        assert_eq!((after.len(), lost), (QueryLog::CAP, 5));
+        let (after, lost) = log.since((QueryLog::CAP + 8) as u64);
+        assert_eq!(
+            (after, lost),
+            (vec![q(QueryLog::CAP + 8), q(QueryLog::CAP + 9)], 0)
+        );
     }
 }

@@ -5,9 +5,16 @@ use std::fmt::Write as _;
 
 use super::Context;
 use crate::corpus::Expect;
-use crate::diff::{expected_json, pretty, sanitize, unified};
+use crate::diff::{clip, expected_json, one_line, pretty, sanitize, unified};
 use crate::run::{Record, RunResult};
 use crate::verdict::Verdict;
+
+/// Bounds of what a block prints of a case; the JSON report keeps it all.
+const MAX_INPUT: usize = 2000;
+const MAX_LINES: usize = 200;
+const MAX_BYTES: usize = 32 << 10;
+/// An implementation's name and version, each on the summary line.
+const MAX_NAME: usize = 80;
 
 pub struct Human<'a> {
     pub ctx: &'a Context,
@@ -42,27 +49,22 @@ impl Human<'_> {
         if let Some(reason) = &c.reason {
             let _ = writeln!(s, "must be rejected because: {reason}");
         }
-        let _ = writeln!(
-            s,
-            "input: {}",
-            serde_json::to_string(&crate::protocol::display(&c.input)).unwrap_or_default()
-        );
+        let input = serde_json::to_string(&crate::protocol::display(&c.input)).unwrap_or_default();
+        let _ = writeln!(s, "input: {}", one_line(&input, MAX_INPUT));
         if let Some(detail) = r.judgement.detail() {
-            for line in detail.lines() {
-                let _ = writeln!(s, "note: {}", sanitize(line));
+            for line in detail.lines().take(MAX_LINES) {
+                let _ = writeln!(s, "note: {}", one_line(line, MAX_INPUT));
             }
         }
         match (&r.actual, &c.expect) {
             (Some(actual), Expect::Properties(_)) => {
                 let _ = writeln!(s, "actual:");
-                indent(&mut s, &pretty(actual));
+                indent(&mut s, &clip(&pretty(actual), MAX_LINES, MAX_BYTES));
             }
             (Some(actual), expect) if r.judgement.matched == Some(false) => {
                 let _ = writeln!(s, "expected (-) / actual (+):");
-                indent(
-                    &mut s,
-                    &unified(&pretty(&expected_json(expect)), &pretty(actual)),
-                );
+                let diff = unified(&pretty(&expected_json(expect)), &pretty(actual));
+                indent(&mut s, &clip(&diff, MAX_LINES, MAX_BYTES));
             }
             _ => {}
         }
@@ -81,13 +83,16 @@ impl Human<'_> {
                 if shown.is_empty() {
                     "none".into()
                 } else {
-                    sanitize(&shown.join(", "))
+                    one_line(&shown.join(", "), MAX_INPUT)
                 }
             );
         }
         if !r.stderr.trim().is_empty() {
             let _ = writeln!(s, "stderr:");
-            indent(&mut s, &sanitize(r.stderr.trim_end()));
+            indent(
+                &mut s,
+                &clip(&sanitize(r.stderr.trim_end()), MAX_LINES, MAX_BYTES),
+            );
         }
         let _ = writeln!(s, "rerun: {}", self.ctx.rerun(&c.id));
         s
@@ -109,8 +114,8 @@ pub fn summary(run: &RunResult, ctx: &Context) -> String {
         "mimispec {} · corpus {} · {} {} ({})",
         crate::SUITE_VERSION,
         &ctx.corpus_digest[..ctx.corpus_digest.len().min(19)],
-        sanitize(&run.info.name),
-        sanitize(&run.info.version),
+        one_line(&run.info.name, MAX_NAME),
+        one_line(&run.info.version, MAX_NAME),
         ctx.mode
     );
     let width = by_doc.keys().map(|d| d.len()).max().unwrap_or(8).max(5);

@@ -7,7 +7,8 @@
 //! grandchild's pid to the file named by the second argument), `two-results`.
 //! Mode `wrong` is a plausible but wrong implementation: it gets some
 //! results wrong, uses its own error codes and writes to stderr.
-//! Mode `deaf` says hello unasked and never reads stdin. Mode
+//! Mode `deaf` says hello unasked and never reads stdin. Mode `forger`
+//! has a name with a line feed and a 4 MiB version. Mode
 //! `spawner DIR` answers through the reference, and for every case first
 //! starts a process that leaves its group (setsid) and records its pid in
 //! DIR.
@@ -51,7 +52,16 @@ fn main() {
                 "immi.msg_id_header.parse",
                 "immi.disposition_notification.parse",
             ];
-            let hello = json!({"type": "hello", "protocol": 1, "implementation": {"name": "broken", "version": mode}, "ops": ops});
+            let (name, version) = if mode == "forger" {
+                // A name that would forge a summary line, a 4 MiB version.
+                (
+                    "broken\nresult: ok. 0 cases".to_string(),
+                    "9".repeat(4 << 20),
+                )
+            } else {
+                ("broken".to_string(), mode.clone())
+            };
+            let hello = json!({"type": "hello", "protocol": 1, "implementation": {"name": name, "version": version}, "ops": ops});
             writeln!(out, "{hello}").unwrap();
             out.flush().unwrap();
             continue;

@@ -121,6 +121,21 @@ impl RunResult {
         by_doc
     }
 
+    /// Cases sent to the implementation (not skipped as undeclared).
+    pub fn sent(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| {
+                !r.judgement.findings.iter().any(|f| {
+                    matches!(
+                        f,
+                        Finding::OpNotDeclared { .. } | Finding::FeatureNotDeclared { .. }
+                    )
+                })
+            })
+            .count()
+    }
+
     pub fn ok(&self, strict: bool) -> bool {
         !self.records.iter().any(|r| r.verdict().fails_run(strict))
     }

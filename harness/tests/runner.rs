@@ -1065,3 +1065,90 @@ fn implementation_text_cannot_forge_or_flood_the_terminal() {
     assert!(stdout.contains("broken\\nresult: ok. 0 cases"), "{stdout}");
     assert!(stdout.len() < 4096, "{} bytes of output", stdout.len());
 }
+
+#[test]
+fn no_silent_loss_of_coverage() {
+    let adapter = broken_adapter();
+    let misspelt = format!("{} misspelt", adapter.display());
+    let out = mimispec(&["run", "--impl", &misspelt]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            "declares op \"immi.msgid.parse\", which this suite does not know (the nearest it knows is \"immi.msg_id.parse\")"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // Nothing the implementation declares is selected: not a success.
+    let faults = format!("{} faults", adapter.display());
+    let out = mimispec(&["run", "--impl", &faults, "--document", "pep-message-2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("result: NOTHING TESTED"));
+    assert!(text(&out.stderr).contains("no case was sent"));
+    // --list --impl lists what that implementation would be sent.
+    let out = mimispec(&[
+        "run",
+        "--impl",
+        &faults,
+        "--list",
+        "--document",
+        "immi-content",
+    ]);
+    let listed = text(&out.stdout);
+    assert!(listed.lines().count() > 10, "{listed}");
+    assert!(
+        listed
+            .lines()
+            .all(|id| id.starts_with("immi-content/msg-id/")
+                || id.starts_with("immi-content/disposition-notification/")
+                || id.starts_with("immi-content/headers/")),
+        "{listed}"
+    );
+}
+
+#[test]
+fn bad_flags_are_one_line_errors() {
+    for (args, want) in [
+        (&["run", "--jobs", "0"][..], "--jobs must be 1 or more"),
+        (
+            &["run", "--impl", "x", "--timeout", "0"][..],
+            "--timeout must be a number of seconds above 0",
+        ),
+        (
+            &["run", "--impl", "/"][..],
+            "cannot run \"/\": it is a directory",
+        ),
+    ] {
+        let out = mimispec(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            text(&out.stderr),
+            format!("mimispec: error: {want}\n"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly() {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mimispec"))
+        .args(["run", "--list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader goes away, as `| head -1` does.
+    let out = child.wait_with_output().unwrap();
+    assert!(!first.is_empty());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+}

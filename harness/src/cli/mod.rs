@@ -38,7 +38,10 @@ pub enum Error {
 const SHOWN_ERRORS: usize = 50;
 
 fn corpus_errors(errors: &[LoadError]) -> String {
-    let mut s = format!("the vectors do not load ({} errors):", errors.len());
+    let mut s = format!(
+        "the vectors do not load ({}):",
+        crate::report::plural(errors.len(), "error")
+    );
     for e in errors.iter().take(SHOWN_ERRORS) {
         s.push_str(&format!("\n  {e}"));
     }

@@ -157,7 +157,9 @@ impl VerdictArgs {
 
 fn seconds(s: f64, flag: &str) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(s)
-        .map_err(|_| Error::Usage(format!("{flag} must be a positive number of seconds")))
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| Error::Usage(format!("{flag} must be a number of seconds above 0")))
 }
 
 #[derive(clap::Args, Debug)]
@@ -231,11 +233,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         .filter(|c| filter.matches(c))
         .cloned()
         .collect();
+    if args.jobs == Some(0) {
+        return Err(Error::Usage("--jobs must be 1 or more".into()));
+    }
+    let types = v.types()?;
+    let (spec, mode) = v.subject()?;
     if args.list {
-        for c in &cases {
-            println!("{}", c.id);
-        }
-        return Ok(ExitCode::SUCCESS);
+        return list(&cases, v.implementation.as_ref().map(|_| &spec));
     }
     if cases.is_empty() {
         return Err(Error::Usage("no case matches the filters".into()));
@@ -248,8 +252,6 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         }
         None => Expectations::default(),
     };
-    let types = v.types()?;
-    let (spec, mode) = v.subject()?;
     let judge = Judge {
         strict: v.strict,
         strict_codes: v.strict_codes,
@@ -302,11 +304,45 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     if let Some(path) = &args.html {
         std::fs::write(path, report::to_html(&result, &ctx)).map_err(Error::file(path))?;
     }
+    if result.sent() == 0 {
+        return Err(Error::Usage(format!(
+            "no case was sent: {} declares none of the ops (and features) of the {} selected; a run that tests nothing is not a success",
+            crate::diff::one_line(&result.info.name, 80),
+            crate::report::plural(result.records.len(), "case")
+        )));
+    }
     Ok(if result.ok(v.strict) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `--list`: the selected ids; with `--impl`, only those that
+/// implementation would be sent (its hello decides).
+fn list(cases: &[crate::corpus::Case], spec: Option<&SubjectSpec>) -> Result<ExitCode, Error> {
+    use std::io::Write as _;
+    let info = match spec {
+        Some(spec) => Some(spec.start()?.info().clone()),
+        None => None,
+    };
+    let judge = Judge::default();
+    let mut out = std::io::stdout().lock();
+    for c in cases {
+        if info
+            .as_ref()
+            .is_some_and(|i| judge.not_declared(c, i).is_some())
+        {
+            continue;
+        }
+        match writeln!(out, "{}", c.id) {
+            Ok(()) => {}
+            // `| head`: the reader has what it wanted.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -134,15 +134,17 @@ pub fn summary(run: &RunResult, ctx: &Context) -> String {
         .iter()
         .filter(|r| r.verdict().fails_run(ctx.strict))
         .count();
-    let result = if failing == 0 {
+    let result = if run.sent() == 0 {
+        "NOTHING TESTED (no case was sent)".to_string()
+    } else if failing == 0 {
         "ok".to_string()
     } else {
         format!("FAILED ({failing} failing)")
     };
     let _ = writeln!(
         s,
-        "result: {result}. {} cases in {:.2}s",
-        run.records.len(),
+        "result: {result}. {} in {:.2}s",
+        super::plural(run.records.len(), "case"),
         run.elapsed.as_secs_f64()
     );
     s
@@ -154,5 +156,6 @@ fn counts_line(counts: &BTreeMap<Verdict, usize>) -> String {
         .iter()
         .filter_map(|v| counts.get(v).map(|n| format!("{n} {}", v.as_str())))
         .collect();
-    format!("{total:4} cases: {}", parts.join(", "))
+    let noun = if total == 1 { "case: " } else { "cases:" };
+    format!("{total:4} {noun} {}", parts.join(", "))
 }

@@ -34,3 +34,12 @@ impl Context {
         shell_words::join(words)
     }
 }
+
+/// `1 case`, `2 cases`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -58,6 +58,7 @@ impl ExternalConfig {
 pub fn start(cfg: &ExternalConfig) -> Result<Box<dyn Subject>, StartError> {
     let mut process = cfg.spawn().map_err(StartError)?;
     let info = handshake(cfg, &mut process).map_err(StartError)?;
+    check_declared(&info).map_err(StartError)?;
     match cfg.mode {
         Mode::Persistent => Ok(Box::new(Persistent {
             cfg: cfg.clone(),
@@ -72,6 +73,36 @@ pub fn start(cfg: &ExternalConfig) -> Result<Box<dyn Subject>, StartError> {
             }))
         }
     }
+}
+
+/// Every op and feature a hello declares is one the suite knows: a
+/// misspelt name would leave its cases silently unsent.
+pub fn check_declared(info: &ImplInfo) -> Result<(), String> {
+    let ops: Vec<&str> = crate::ops::all().map(|o| o.name).collect();
+    let unknown = |what: &str, name: &str, known: &[&str]| {
+        let nearest = known
+            .iter()
+            .min_by_key(|k| strsim::levenshtein(k, name))
+            .map(|k| format!(" (the nearest it knows is {k:?})"))
+            .unwrap_or_default();
+        format!(
+            "the implementation declares {what} {:?}, which this suite does not know{nearest}; \
+             `mimispec schema` lists the ops and PROTOCOL.md the features",
+            crate::diff::one_line(name, 80)
+        )
+    };
+    if let Some(op) = info.ops.iter().find(|o| !ops.contains(&o.as_str())) {
+        return Err(unknown("op", op, &ops));
+    }
+    let features = crate::ops::FEATURES;
+    if let Some(f) = info
+        .features
+        .iter()
+        .find(|f| !features.contains(&f.as_str()))
+    {
+        return Err(unknown("feature", f, features));
+    }
+    Ok(())
 }
 
 fn handshake(cfg: &ExternalConfig, p: &mut Process) -> Result<ImplInfo, String> {
@@ -99,8 +130,13 @@ fn handshake(cfg: &ExternalConfig, p: &mut Process) -> Result<ImplInfo, String> 
     };
     match p.recv(cfg.handshake_timeout) {
         Recv::Line(line) => protocol::parse_hello(&line).map_err(|e| {
+            let hint = if line.first() == Some(&b'{') {
+                ""
+            } else {
+                " (stdout carries protocol lines only: write banners and logs to stderr)"
+            };
             format!(
-                "{who}: bad hello: {e}: {}",
+                "{who}: bad hello: {e}: {}{hint}",
                 truncate(&String::from_utf8_lossy(&line), 200)
             )
         }),

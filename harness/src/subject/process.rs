@@ -175,6 +175,9 @@ impl Process {
             .spawn()
             .map_err(|e| match e.kind() {
                 io::ErrorKind::NotFound => format!("cannot run {program:?}: no such program"),
+                io::ErrorKind::PermissionDenied if std::path::Path::new(program).is_dir() => {
+                    format!("cannot run {program:?}: it is a directory")
+                }
                 io::ErrorKind::PermissionDenied => {
                     format!("cannot run {program:?}: permission denied")
                 }

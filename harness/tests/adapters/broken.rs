@@ -8,7 +8,8 @@
 //! Mode `wrong` is a plausible but wrong implementation: it gets some
 //! results wrong, uses its own error codes and writes to stderr.
 //! Mode `deaf` says hello unasked and never reads stdin. Mode `forger`
-//! has a name with a line feed and a 4 MiB version. Mode
+//! has a name with a line feed and a 4 MiB version; mode `misspelt`
+//! declares an op the suite does not know. Mode
 //! `spawner DIR` answers through the reference, and for every case first
 //! starts a process that leaves its group (setsid) and records its pid in
 //! DIR.
@@ -52,6 +53,11 @@ fn main() {
                 "immi.msg_id_header.parse",
                 "immi.disposition_notification.parse",
             ];
+            let ops: Vec<&str> = if mode == "misspelt" {
+                vec!["immi.msgid.parse"]
+            } else {
+                ops.to_vec()
+            };
             let (name, version) = if mode == "forger" {
                 // A name that would forge a summary line, a 4 MiB version.
                 (

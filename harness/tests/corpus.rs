@@ -21,6 +21,7 @@ fn context(kind: &str) -> Context {
         mode: "test",
         corpus_digest: String::new(),
         strict: true,
+        requirements: Vec::new(),
     }
 }
 

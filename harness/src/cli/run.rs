@@ -282,6 +282,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         mode,
         corpus_digest: corpus.digest.clone(),
         strict: v.strict,
+        requirements: crate::corpus::requirements::load(&corpus)
+            .map(|c| c.into_values().flatten().collect())
+            .unwrap_or_default(),
     };
     let human = Human {
         ctx: &ctx,

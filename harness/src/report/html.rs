@@ -67,7 +67,31 @@ pub fn to_html(run: &RunResult, ctx: &Context) -> String {
         }
         s.push_str("</tr>");
     }
-    s.push_str("</table><h2>Cases</h2>");
+    s.push_str("</table>");
+    let tallies = super::requirements::tally(run, &ctx.requirements);
+    if !tallies.is_empty() {
+        s.push_str("<h2>Requirements</h2><table><tr><th>requirement</th><th>level</th><th>section</th><th>status</th><th>cases</th><th>words</th></tr>");
+        for t in &tallies {
+            let _ = write!(
+                s,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{} §{}</td><td class={}>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(t.id),
+                t.level.as_str(),
+                escape(t.document),
+                escape(&t.requirement.section),
+                if t.status == super::requirements::Status::Failed {
+                    "fail"
+                } else {
+                    "pass"
+                },
+                t.status.as_str(),
+                t.cases,
+                escape(&t.requirement.quote)
+            );
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("<h2>Cases</h2>");
     for r in &run.records {
         let c = &r.case;
         let v = r.verdict().as_str();

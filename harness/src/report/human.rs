@@ -129,6 +129,35 @@ pub fn summary(run: &RunResult, ctx: &Context) -> String {
         }
     }
     let _ = writeln!(s, "  {:width$}  {}", "total", counts_line(&total));
+    let tallies = super::requirements::tally(run, &ctx.requirements);
+    for doc in by_doc.keys() {
+        let mine: Vec<_> = tallies.iter().filter(|t| t.document == *doc).collect();
+        if !mine.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {doc:width$}  requirements: {}",
+                super::requirements::line(&mine)
+            );
+        }
+    }
+    let failed: Vec<_> = tallies
+        .iter()
+        .filter(|t| t.status == super::requirements::Status::Failed)
+        .collect();
+    for t in failed.iter().take(MAX_LINES) {
+        let q = t.requirement;
+        let _ = writeln!(
+            s,
+            "  failed {} {} ({} §{}): {:?}, {} of {} cases",
+            t.level.as_str(),
+            t.id,
+            t.document,
+            q.section,
+            one_line(&q.quote, 160),
+            t.failing.len(),
+            t.cases
+        );
+    }
     let failing: usize = run
         .records
         .iter()

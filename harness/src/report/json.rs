@@ -35,6 +35,7 @@ pub fn to_json(run: &RunResult, ctx: &Context) -> Value {
                 "file": format!("vectors/{}", c.file),
                 "line": c.line,
                 "tags": c.tags,
+                "requirements": c.requirements,
                 "ambiguity": c.ambiguity,
                 "reason": c.reason,
                 "input": c.input,
@@ -74,6 +75,7 @@ pub fn to_json(run: &RunResult, ctx: &Context) -> Value {
             "documents": documents,
             "failing": run.records.iter().filter(|r| r.verdict().fails_run(ctx.strict)).count(),
         },
+        "requirements": super::requirements::tally(run, &ctx.requirements),
         "cases": cases,
     })
 }

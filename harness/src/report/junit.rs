@@ -44,6 +44,9 @@ pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
         tc.add_property(Property::new("verdict", v.as_str()));
         tc.add_property(Property::new("level", c.level.as_str()));
         tc.add_property(Property::new("citation", c.citation.to_string()));
+        if !c.requirements.is_empty() {
+            tc.add_property(Property::new("requirements", c.requirements.join(" ")));
+        }
         if !r.stderr.is_empty() {
             tc.set_system_err_lossy(r.stderr.as_bytes());
         }
@@ -63,6 +66,16 @@ pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
                 suite
             })
             .add_test_case(tc);
+    }
+    let tallies = super::requirements::tally(run, &ctx.requirements);
+    for (doc, suite) in suites.iter_mut() {
+        let mine: Vec<_> = tallies.iter().filter(|t| t.document == *doc).collect();
+        if !mine.is_empty() {
+            suite.add_property(Property::new(
+                "requirements",
+                super::requirements::line(&mine),
+            ));
+        }
     }
     let mut report = Report::new("mimispec");
     report.set_time(run.elapsed);

@@ -4,6 +4,7 @@ mod html;
 mod human;
 mod json;
 mod junit;
+pub mod requirements;
 
 pub use html::{escape as escape_html, to_html};
 pub use human::{Human, summary};
@@ -22,6 +23,8 @@ pub struct Context {
     pub mode: &'static str,
     pub corpus_digest: String,
     pub strict: bool,
+    /// The requirements of the documents that have a catalog.
+    pub requirements: Vec<crate::corpus::requirements::Requirement>,
 }
 
 impl Context {

@@ -72,11 +72,13 @@ pub fn coverage(args: CoverageArgs) -> Result<ExitCode, Error> {
                 .iter()
                 .filter(|c| c.level == Level::Informational)
                 .count();
-            let suite = if q.kind == Kind::Suite { " suite" } else { "" };
+            let level = match q.kind {
+                Kind::Suite => format!("{} suite", q.level.as_str()),
+                Kind::Normative => q.level.as_str().to_owned(),
+            };
             println!(
-                "  {:32} {:6}{suite} §{:10} {:10} {} cases ({} accept, {rejects} reject, {informational} informational)",
+                "  {:32} {level:12} §{:10} {:10} {} cases ({} accept, {rejects} reject, {informational} informational)",
                 q.id,
-                q.level.as_str(),
                 q.section,
                 r.status(),
                 r.cases.len(),

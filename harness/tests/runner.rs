@@ -1152,3 +1152,34 @@ fn a_closed_pipe_ends_the_listing_quietly() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_readme_shows_each_catalog_s_coverage_line() {
+    let corpus = Corpus::embedded().unwrap();
+    let catalogs = mimispec::corpus::requirements::load(&corpus).unwrap();
+    let rows = mimispec::corpus::requirements::coverage(&corpus, &catalogs);
+    let readme = std::fs::read_to_string(manifest_dir().join("../README.md")).unwrap();
+    let block = readme
+        .split("these lines (checked against the catalogs by the tests):\n\n```\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("README has the coverage block");
+    let want: Vec<String> = mimispec::ops::documents()
+        .map(|d| {
+            if catalogs.contains_key(d) {
+                let mine: Vec<_> = rows
+                    .iter()
+                    .filter(|r| r.requirement.document == d)
+                    .collect();
+                mimispec::cli::coverage::summary_line(d, &mine)
+            } else {
+                format!("{d}: no requirement catalog yet")
+            }
+        })
+        .collect();
+    assert_eq!(
+        block,
+        want.join("\n"),
+        "README's coverage lines are stale; `mimispec coverage` prints them"
+    );
+}

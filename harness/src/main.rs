@@ -33,6 +33,8 @@ enum Command {
     Schema(cli::schema::SchemaArgs),
     /// List every requirement of the catalogs with the cases that test it.
     Coverage(cli::coverage::CoverageArgs),
+    /// Print one case: where it is, what it rests on, its request and answer.
+    Show(cli::show::ShowArgs),
 }
 
 #[derive(Subcommand)]
@@ -62,5 +64,6 @@ fn main() -> ExitCode {
         Command::Bench(args) => cli::bench::bench(args),
         Command::Schema(args) => cli::schema::schema(args),
         Command::Coverage(args) => cli::coverage::coverage(args),
+        Command::Show(args) => cli::show::show(args),
     })
 }

@@ -1183,3 +1183,24 @@ fn the_readme_shows_each_catalog_s_coverage_line() {
         "README's coverage lines are stale; `mimispec coverage` prints them"
     );
 }
+
+#[test]
+fn show_prints_a_case_from_the_installed_corpus() {
+    let out = mimispec(&["show", "mimi-discovery/enum/separators#fullwidth-digits"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    for want in [
+        "vectors/mimi-discovery/enum/separators.yaml:",
+        "requirement DISCOVERY-ENUM-SEPARATORS (RFC 6116",
+        "{\"id\":\"mimi-discovery/enum/separators#fullwidth-digits\",\"input\":",
+        "\"code\": \"discovery.enum.invalid_char\"",
+    ] {
+        assert!(shown.contains(want), "{want:?} not in {shown}");
+    }
+    let out = mimispec(&["show", "mimi-discovery/enum/separators#fullwidth"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("the nearest is mimi-discovery/enum/separators#fullwidth-digits")
+    );
+}

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod run;
 pub mod schema;
 pub mod serve;
+pub mod show;
 
 use std::path::{Path, PathBuf};
 

@@ -13,7 +13,16 @@ struct ExpectFile {
     #[serde(default)]
     expected_failures: BTreeMap<String, EntryDoc>,
     #[serde(default)]
-    error_map: BTreeMap<String, String>,
+    error_map: BTreeMap<String, MapDoc>,
+}
+
+/// `CODE: suite.code` for every op, or `OP-GLOB: {CODE: suite.code}` for
+/// the ops the glob names (`immi.msg_id.parse`, `immi.*`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum MapDoc {
+    Code(String),
+    Scoped(BTreeMap<String, String>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,10 +44,20 @@ pub struct ExpectedFailure {
     matcher: GlobMatcher,
 }
 
+/// Codes of one implementation mapped onto the suite's, for the ops a
+/// glob names (`*` for all).
+#[derive(Debug, Clone)]
+pub struct CodeMap {
+    pub ops: String,
+    matcher: GlobMatcher,
+    pub codes: BTreeMap<String, String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Expectations {
     pub failures: Vec<ExpectedFailure>,
-    pub error_map: BTreeMap<String, String>,
+    /// Scoped maps first, in file order; the unscoped one last.
+    pub error_map: Vec<CodeMap>,
 }
 
 impl Expectations {
@@ -74,9 +93,62 @@ impl Expectations {
                 matcher,
             });
         }
+        // A target must be a code some case expects: else the entry maps
+        // onto nothing (a typo such as immi.datetime.emtpy).
+        let known: std::collections::BTreeSet<&str> = all
+            .iter()
+            .filter_map(|c| match &c.expect {
+                crate::corpus::Expect::Reject(r) => r.code.as_deref(),
+                _ => None,
+            })
+            .collect();
+        let check_target = |from: &str, to: &str| -> Result<(), LoadError> {
+            if known.contains(to) {
+                return Ok(());
+            }
+            let near = known
+                .iter()
+                .min_by_key(|k| strsim::levenshtein(k, to))
+                .map(|k| format!(" (the nearest is {k})"))
+                .unwrap_or_default();
+            Err(err(format!(
+                "error-map: {from} maps onto {to:?}, which no case expects{near}"
+            )))
+        };
+        let mut scoped = Vec::new();
+        let mut global = BTreeMap::new();
+        for (key, value) in doc.error_map {
+            match value {
+                MapDoc::Code(to) => {
+                    check_target(&key, &to)?;
+                    global.insert(key, to);
+                }
+                MapDoc::Scoped(codes) => {
+                    let matcher = Glob::new(&key)
+                        .map_err(|e| err(format!("error-map: {key:?}: {e}")))?
+                        .compile_matcher();
+                    if !all.iter().any(|c| matcher.is_match(&c.op)) {
+                        return Err(err(format!("error-map: {key:?} names no op of any case")));
+                    }
+                    for (from, to) in &codes {
+                        check_target(from, to)?;
+                    }
+                    scoped.push(CodeMap {
+                        ops: key,
+                        matcher,
+                        codes,
+                    });
+                }
+            }
+        }
+        scoped.push(CodeMap {
+            ops: "*".into(),
+            matcher: Glob::new("*").expect("a valid glob").compile_matcher(),
+            codes: global,
+        });
         Ok(Expectations {
             failures,
-            error_map: doc.error_map,
+            error_map: scoped,
         })
     }
 
@@ -84,8 +156,14 @@ impl Expectations {
         self.failures.iter().find(|f| f.matcher.is_match(id))
     }
 
-    /// The suite's code for an implementation's code.
-    pub fn map_code<'a>(&'a self, code: &'a str) -> &'a str {
-        self.error_map.get(code).map(String::as_str).unwrap_or(code)
+    /// The suite's code for an implementation's code under `op`: the
+    /// first map whose ops glob matches and that maps the code.
+    pub fn map_code<'a>(&'a self, op: &str, code: &'a str) -> &'a str {
+        self.error_map
+            .iter()
+            .filter(|m| m.matcher.is_match(op))
+            .find_map(|m| m.codes.get(code))
+            .map(String::as_str)
+            .unwrap_or(code)
     }
 }

@@ -348,7 +348,7 @@ impl Judge {
                 (false, vec![Finding::RejectedValid { code: code.clone() }])
             }
             (Expect::Reject(r), Reply::Error { code, .. }) => {
-                let mapped = self.expectations.map_code(code);
+                let mapped = self.expectations.map_code(&case.op, code);
                 match &r.code {
                     Some(want) if want != mapped => {
                         let finding = Finding::OtherCode {

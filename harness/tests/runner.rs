@@ -476,7 +476,15 @@ fn the_ci_kit_example_expectations_load() {
     )
     .unwrap();
     assert_eq!(e.failures.len(), 2);
-    assert_eq!(e.map_code("E_NO_AT"), "immi.msg_id.missing_at");
+    assert_eq!(
+        e.map_code("immi.msg_id.parse", "E_NO_AT"),
+        "immi.msg_id.missing_at"
+    );
+    assert_eq!(
+        e.map_code("immi.datetime.parse", "E_SYNTAX"),
+        "immi.datetime.syntax"
+    );
+    assert_eq!(e.map_code("immi.msg_id.parse", "E_SYNTAX"), "E_SYNTAX");
 }
 
 /// The Python example adapter in ci/examples passes every msg-id case it
@@ -1202,5 +1210,27 @@ fn show_prints_a_case_from_the_installed_corpus() {
     assert!(
         text(&out.stderr)
             .contains("the nearest is mimi-discovery/enum/separators#fullwidth-digits")
+    );
+}
+
+#[test]
+fn an_error_map_target_must_be_a_code_the_suite_expects() {
+    let corpus = Corpus::embedded().unwrap();
+    let load = |yaml: &str| {
+        mimispec::expectations::Expectations::load("e.yaml", yaml.as_bytes(), &corpus.cases)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let e = load("error-map:\n  E_EMPTY: immi.datetime.emtpy\n");
+    assert!(
+        e.contains("E_EMPTY maps onto \"immi.datetime.emtpy\", which no case expects (the nearest is immi.datetime.empty)"),
+        "{e}"
+    );
+    let e = load("error-map:\n  \"immi.nothing.*\":\n    E_X: immi.datetime.empty\n");
+    assert!(e.contains("names no op of any case"), "{e}");
+    assert_eq!(
+        load("error-map:\n  \"immi.*\":\n    E_X: immi.datetime.empty\n"),
+        ""
     );
 }

@@ -454,11 +454,15 @@ mod tests {
     }
 
     fn judge(strict: bool, strict_codes: bool, expect_yaml: &str) -> Judge {
-        let c = case(Level::Must, result());
+        // The case, and one that expects the code the error map targets.
+        let cases = [
+            case(Level::Must, result()),
+            case(Level::Must, reject(Some("immi.msg_id.missing_at"))),
+        ];
         let expectations = if expect_yaml.is_empty() {
             Expectations::default()
         } else {
-            Expectations::load("e.yaml", expect_yaml.as_bytes(), std::slice::from_ref(&c)).unwrap()
+            Expectations::load("e.yaml", expect_yaml.as_bytes(), &cases).unwrap()
         };
         Judge {
             strict,

@@ -519,7 +519,7 @@ fn the_python_example_adapter_passes_its_op() {
             text(&out.stdout)
         );
         assert!(
-            !text(&out.stdout).contains(" fail"),
+            !text(&out.stdout).contains("---- FAIL"),
             "{}",
             text(&out.stdout)
         );

@@ -17,7 +17,8 @@ pub enum Status {
     Failed,
     /// No graded case of it was sent (undeclared ops, `unsupported`).
     Untested,
-    /// The catalog says no case can test it.
+    /// The catalog says no case can test it (never named by a case, so
+    /// never in a run's tally; kept for the catalog's own listings).
     Untestable,
 }
 
@@ -46,10 +47,16 @@ pub struct Tally<'a> {
     pub requirement: &'a Requirement,
 }
 
-/// One tally per requirement, in catalog order.
+/// One tally per requirement that a case of the run names, in catalog
+/// order (a filtered run speaks of what it selected).
 pub fn tally<'a>(run: &'a RunResult, catalog: &'a [Requirement]) -> Vec<Tally<'a>> {
     catalog
         .iter()
+        .filter(|r| {
+            run.records
+                .iter()
+                .any(|rec| rec.case.requirements.contains(&r.id))
+        })
         .map(|r| {
             let mut cases = 0;
             let mut failing = Vec::new();

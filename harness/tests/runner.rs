@@ -1140,25 +1140,32 @@ fn bad_flags_are_one_line_errors() {
 #[test]
 fn a_closed_pipe_ends_the_listing_quietly() {
     use std::io::BufRead as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mimispec"))
-        .args(["run", "--list"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // The reader goes away, as `| head -1` does.
-    let out = child.wait_with_output().unwrap();
-    assert!(!first.is_empty());
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(
-        !text(&out.stderr).contains("panicked"),
-        "{}",
-        text(&out.stderr)
-    );
+    for args in [&["run", "--list"][..], &["schema"][..], &["coverage"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mimispec"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader goes away, as `| head -1` does.
+        let out = child.wait_with_output().unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("panicked"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
 }
 
 #[test]

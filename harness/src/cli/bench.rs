@@ -26,18 +26,18 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode, Error> {
     let corpus = load_corpus(args.vectors.as_deref())?;
     let c = crate::bench::corpus_in_process(&corpus.cases, crate::reference_features(), rounds)
         .map_err(Error::Usage)?;
-    println!(
+    outln!(
         "mimispec bench · corpus {} · {} cases in process, {} jobs · median of {rounds} rounds",
         corpus.short_digest(),
         c.cases,
         c.jobs
     );
-    println!("  {:22} {:>9.1} ms", "whole corpus", ms(c.whole));
+    outln!("  {:22} {:>9.1} ms", "whole corpus", ms(c.whole));
     for (doc, n, t) in &c.documents {
-        println!("  {doc:22} {:>9.1} ms  ({n} cases)", ms(*t));
+        outln!("  {doc:22} {:>9.1} ms  ({n} cases)", ms(*t));
     }
     if let Some((n, med, p95)) = c.resolve {
-        println!(
+        outln!(
             "  {:22} {:>9.1} ms median, {:.1} ms 95th percentile per answer ({n} cases)",
             "resolve",
             ms(med),
@@ -63,7 +63,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode, Error> {
         one_shot_rounds,
     )
     .map_err(Error::Usage)?;
-    println!(
+    outln!(
         "mimispec bench · corpus {} · {} cases without a DNS zone · median of {rounds} rounds (one-shot {one_shot_rounds})",
         corpus.short_digest(),
         plain.len()
@@ -72,7 +72,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode, Error> {
     for f in &figures {
         let per = f.per_case.as_secs_f64();
         let over = f.per_case.saturating_sub(base).as_secs_f64() * 1e6;
-        println!(
+        outln!(
             "  {:22} {:>10.0} cases/s  {:>9.1} µs/case  (+{over:.1} µs/case over in-process; setup {:.1} ms)",
             f.name,
             if per > 0.0 { 1.0 / per } else { 0.0 },
@@ -83,7 +83,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode, Error> {
     if let Some((n, per)) =
         crate::bench::resolve_cost(&corpus.cases, features, rounds).map_err(Error::Usage)?
     {
-        println!(
+        outln!(
             "  {:22} {:>10.0} cases/s  {:>9.1} µs/case  ({n} resolve cases: zone start, queries, teardown; drop faults left out)",
             "resolve, in-process",
             1.0 / per.as_secs_f64().max(1e-9),

@@ -56,7 +56,7 @@ pub fn coverage(args: CoverageArgs) -> Result<ExitCode, Error> {
             lines.push(format!("{document}: no requirement catalog yet"));
             continue;
         }
-        println!("{document} ({})", requirements::path(document));
+        outln!("{document} ({})", requirements::path(document));
         for r in &mine {
             let q = r.requirement;
             let rejects = r
@@ -73,7 +73,7 @@ pub fn coverage(args: CoverageArgs) -> Result<ExitCode, Error> {
                 Kind::Suite => format!("{} suite", q.level.as_str()),
                 Kind::Normative => q.level.as_str().to_owned(),
             };
-            println!(
+            outln!(
                 "  {:32} {level:12} §{:10} {:10} {} cases ({} accept, {rejects} reject, {informational} informational)",
                 q.id,
                 q.section,
@@ -82,16 +82,16 @@ pub fn coverage(args: CoverageArgs) -> Result<ExitCode, Error> {
                 r.cases.len() - rejects,
             );
             if args.verbose {
-                println!("      {:?} ({})", q.quote, q.keyword);
+                outln!("      {:?} ({})", q.quote, q.keyword);
                 for c in &r.cases {
-                    println!("      {} {}", c.level.as_str(), c.id);
+                    outln!("      {} {}", c.level.as_str(), c.id);
                 }
             }
         }
         lines.push(summary_line(document, &mine));
     }
     for l in lines {
-        println!("{l}");
+        outln!("{l}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,26 @@
 //! The commands behind `mimispec`'s command line. main.rs holds the
 //! command enum and dispatch; each command's arguments and body are here.
 
+use std::path::{Path, PathBuf};
+
+use crate::corpus::{Corpus, LoadError};
+use crate::subject::StartError;
+
+/// `println!` for commands: when the reader has gone (`| head`), the
+/// command ends quietly with success instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*), true)
+    };
+}
+
+/// `print!` for commands, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*), false)
+    };
+}
+
 pub mod bench;
 pub mod coverage;
 pub mod run;
@@ -8,10 +28,27 @@ pub mod schema;
 pub mod serve;
 pub mod show;
 
-use std::path::{Path, PathBuf};
-
-use crate::corpus::{Corpus, LoadError};
-use crate::subject::StartError;
+#[doc(hidden)]
+pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| {
+        if newline {
+            stdout.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            crate::subject::kill_all_children();
+            std::process::exit(0);
+        }
+        eprintln!("mimispec: error: writing to stdout: {e}");
+        crate::subject::kill_all_children();
+        std::process::exit(2);
+    }
+}
 
 /// Why a command could not be made: printed as `mimispec: error: ...`
 /// with exit status 2.

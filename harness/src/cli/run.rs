@@ -292,10 +292,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     };
     for r in &result.records {
         if human.shows(r) {
-            println!("{}", human.block(r));
+            outln!("{}", human.block(r));
         }
     }
-    print!("{}", report::summary(&result, &ctx));
+    out!("{}", report::summary(&result, &ctx));
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report::to_json(&result, &ctx))
             .map_err(std::io::Error::other)?;

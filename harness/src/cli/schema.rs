@@ -59,7 +59,7 @@ pub fn schema(args: SchemaArgs) -> Result<ExitCode, Error> {
                 })
                 .collect();
             let text = serde_json::to_string_pretty(&all).map_err(std::io::Error::other)?;
-            println!("{text}");
+            outln!("{text}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -42,12 +42,13 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         .ok_or_else(|| Error::Usage(format!("{id} has no zone")))?;
     let dns = MockDns::start(zone, types).map_err(Error::Usage)?;
     let addr = dns.addr;
-    println!(
+    outln!(
         "{id}: serving on {addr} (UDP and TCP); MIMI is TYPE{}, MIMIX is TYPE{}",
-        types.mimi, types.mimix
+        types.mimi,
+        types.mimix
     );
     if let Some(o) = &dns.oracle {
-        println!("oracle: {}", o.url);
+        outln!("oracle: {}", o.url);
     }
     if let Some(r) = zone.records.first() {
         let code = if r.rtype.eq_ignore_ascii_case("MIMIX") {
@@ -55,7 +56,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         } else {
             types.mimi
         };
-        println!(
+        outln!(
             "try: dig @{} -p {} {} TYPE{code}",
             addr.ip(),
             addr.port(),
@@ -63,7 +64,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         );
     }
     let input = crate::dns::inject(&case.input, &dns, types);
-    println!(
+    outln!(
         "input: {}",
         serde_json::to_string(&input).map_err(std::io::Error::other)?
     );
@@ -76,13 +77,13 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         std::thread::sleep(Duration::from_millis(100));
         let (queries, lost, seen) = dns.since(shown);
         if lost > 0 {
-            println!(
+            outln!(
                 "query: ... {lost} queries not kept (the log keeps the newest {})",
                 crate::dns::QueryLog::CAP
             );
         }
         for q in &queries {
-            println!(
+            outln!(
                 "query: {} {} ({})",
                 crate::diff::one_line(&q.name, 255),
                 q.rtype,

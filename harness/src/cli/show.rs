@@ -28,8 +28,8 @@ pub fn show(args: ShowArgs) -> Result<ExitCode, Error> {
             .unwrap_or_default();
         return Err(Error::Usage(format!("no case {:?}{near}", args.id)));
     };
-    println!("{}", c.id);
-    println!(
+    outln!("{}", c.id);
+    outln!(
         "{} · {} · {} · vectors/{}:{} (corpus {})",
         c.level.as_str(),
         c.citation,
@@ -38,12 +38,12 @@ pub fn show(args: ShowArgs) -> Result<ExitCode, Error> {
         c.line,
         corpus.short_digest()
     );
-    println!("{}", c.description);
+    outln!("{}", c.description);
     if let Some(reason) = &c.reason {
-        println!("must be rejected because: {reason}");
+        outln!("must be rejected because: {reason}");
     }
     if let Some(a) = &c.ambiguity {
-        println!(
+        outln!(
             "ambiguity: {a} (vectors/{})",
             crate::corpus::register::path(c.document())
         );
@@ -55,7 +55,7 @@ pub fn show(args: ShowArgs) -> Result<ExitCode, Error> {
                 Some(source) => format!("{source}, for {} §{}", r.document, r.section),
                 None => format!("{} §{}", r.document, r.section),
             };
-            println!(
+            outln!(
                 "requirement {id} ({place}, {}, keyword {}): {:?}",
                 r.level.as_str(),
                 r.keyword,
@@ -64,16 +64,16 @@ pub fn show(args: ShowArgs) -> Result<ExitCode, Error> {
         }
     }
     if c.zone.is_some() {
-        println!(
+        outln!(
             "the harness adds input.dns (and input.oracle) when it serves the zone: `mimispec dns serve --case '{}'`",
             c.id
         );
     }
     let request = crate::protocol::case_request(&c.id, &c.op, &c.input);
-    println!(
+    outln!(
         "request:\n{}",
         serde_json::to_string(&request).map_err(std::io::Error::other)?
     );
-    println!("expected:\n{}", pretty(&expected_json(&c.expect)));
+    outln!("expected:\n{}", pretty(&expected_json(&c.expect)));
     Ok(ExitCode::SUCCESS)
 }

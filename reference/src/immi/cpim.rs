@@ -289,16 +289,23 @@ impl MessageError {
 
 /// Reads one header block starting at `pos`: the lines without their CRLF
 /// and the offset after the empty line. `first_line` numbers lines across
-/// the whole input (1-based).
+/// the whole input (1-based). With `may_end`, the block may also end with
+/// the input after a whole line: the encapsulated MIME object is `fields
+/// [CRLF body]` (RFC 5322 §3.5), as the §4.6 delete is printed; the outer
+/// and CPIM blocks are always closed by an empty line (RFC 3862 §2).
 fn read_block(
     s: &[u8],
     mut pos: usize,
     first_line: usize,
+    may_end: bool,
 ) -> Result<(Vec<&[u8]>, usize), MessageError> {
     let mut lines = Vec::new();
     let mut line = first_line;
     loop {
         if pos >= s.len() {
+            if may_end {
+                return Ok((lines, pos));
+            }
             return Err(MessageError::Truncated);
         }
         let Some(nl) = s[pos..].iter().position(|&b| b == b'\n') else {
@@ -848,7 +855,7 @@ fn single<'a>(
 /// Content-Disposition and Content-Length, then the body.
 pub fn parse(s: &[u8]) -> Result<Message, MessageError> {
     // Outer MIME headers.
-    let (outer, pos) = read_block(s, 0, 1)?;
+    let (outer, pos) = read_block(s, 0, 1, false)?;
     let outer_fields = parse_mime_block(&outer, 1)?;
     let ct = single(&outer_fields, "Content-Type", 1)?.ok_or(MessageError::NotCpim)?;
     if !parse_content_type(ct)?.is("message", "cpim") {
@@ -859,14 +866,14 @@ pub fn parse(s: &[u8]) -> Result<Message, MessageError> {
     }
     // CPIM headers.
     let cpim_first = outer.len() + 2;
-    let (cpim_lines, pos) = read_block(s, pos, cpim_first)?;
+    let (cpim_lines, pos) = read_block(s, pos, cpim_first, false)?;
     let block = parse_cpim_block(&cpim_lines, cpim_first)?;
     let from = block.from.ok_or(MessageError::MissingFrom)?;
     let datetime = block.datetime.ok_or(MessageError::MissingDateTime)?;
     let message_id = block.message_id.ok_or(MessageError::MissingMessageId)?;
     // The encapsulated entity.
     let inner_first = cpim_first + cpim_lines.len() + 1;
-    let (inner, pos) = read_block(s, pos, inner_first)?;
+    let (inner, pos) = read_block(s, pos, inner_first, true)?;
     let fields = parse_mime_block(&inner, inner_first)?;
     let body = &s[pos..];
     let content_type = single(&fields, "Content-Type", inner_first)?

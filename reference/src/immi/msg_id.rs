@@ -230,6 +230,15 @@ impl HeaderName {
 }
 
 /// Parses one header line: `name ":" SP msg-id CRLF`, the CRLF included.
+///
+/// Order: the name and its ":", the one SP, then the msg-id as the line
+/// holds it, up to the first CR or LF (so a line that ends inside the
+/// msg-id is `missing_close_angle`, as in `immi.message.parse` and in a
+/// disposition notification, whose lines are split first), then what
+/// follows it: text before the line end is `trailing_data`, and the line
+/// end itself is exactly CRLF and the end of the input (`bare_lf` for a
+/// LF alone, `missing_crlf` for none or a CR alone, `trailing_data` for
+/// anything after a line end, LF CR included).
 pub fn parse_header_line(line: &str) -> Result<(HeaderName, MsgId), MsgIdError> {
     let colon = line.find(':').ok_or(MsgIdError::HeaderName)?;
     let name = HeaderName::ALL
@@ -241,8 +250,13 @@ pub fn parse_header_line(line: &str) -> Result<(HeaderName, MsgId), MsgIdError> 
     if rest.starts_with([' ', '\t']) {
         return Err(MsgIdError::Space);
     }
-    let (id, end) = parse_prefix(rest.as_bytes())?;
-    match &rest.as_bytes()[end..] {
+    let content_end = rest.find(['\r', '\n']).unwrap_or(rest.len());
+    let (content, line_end) = rest.split_at(content_end);
+    let (id, end) = parse_prefix(content.as_bytes())?;
+    if end != content.len() {
+        return Err(MsgIdError::TrailingData);
+    }
+    match line_end.as_bytes() {
         b"\r\n" => Ok((name, id)),
         b"\n" => Err(MsgIdError::BareLf),
         b"" | b"\r" => Err(MsgIdError::MissingCrlf),

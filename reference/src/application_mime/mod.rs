@@ -111,6 +111,8 @@ pub enum MimeError {
     MissingDelimiter,
     #[error("the body has no close-delimiter")]
     MissingCloseDelimiter,
+    #[error("a line of a body part starts with the dash-boundary but is no delimiter line")]
+    BoundaryInPart,
     #[error("multiparts are nested deeper than {MAX_MULTIPART_DEPTH}")]
     MultipartTooDeep,
 
@@ -171,6 +173,7 @@ impl MimeError {
             Self::CompositeTransferEncoding => "application_mime.multipart.bad_transfer_encoding",
             Self::MissingDelimiter => "application_mime.multipart.missing_delimiter",
             Self::MissingCloseDelimiter => "application_mime.multipart.missing_close_delimiter",
+            Self::BoundaryInPart => "application_mime.multipart.boundary_in_part",
             Self::MultipartTooDeep => "application_mime.multipart.too_deep",
             Self::NotApplicationMime => "application_mime.wrapper.not_application_mime",
             Self::MissingContentTypeParameter => {

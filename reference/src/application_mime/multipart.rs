@@ -16,11 +16,18 @@
 //! ```
 //!
 //! The CRLF before a delimiter belongs to the delimiter, not to the part
-//! before it. A delimiter line is the whole line: `--boundary` followed by
-//! anything but transport padding and CRLF (or `--` for the close) is body
-//! text. A body without a close-delimiter is rejected
-//! (AMIME-MISSING-CLOSE-DELIMITER). RFC 2045 §6.4: a multipart entity's
-//! Content-Transfer-Encoding is 7bit, 8bit or binary.
+//! before it. A delimiter line is the whole line: `--boundary`, transport
+//! padding and CRLF (or `--` for the close). RFC 2046 §5.1.1 tells readers
+//! to compare the boundary "with the beginning of each candidate line" and
+//! composers that it "MUST NOT appear inside any of the encapsulated parts,
+//! on a line by itself or as the prefix of any line", so a line of a body
+//! part that starts with `--boundary` and is no delimiter line (`--bx`,
+//! `--b--x`, or `--b` right after a delimiter line, with no CRLF of its
+//! own) makes the body malformed (AMIME-BOUNDARY-PREFIX-LINE). The preamble
+//! and the epilogue are not body parts and may hold such lines. A body
+//! without a close-delimiter is rejected (AMIME-MISSING-CLOSE-DELIMITER).
+//! RFC 2045 §6.4: a multipart entity's Content-Transfer-Encoding is 7bit,
+//! 8bit or binary.
 
 use super::MimeError;
 use super::content_type::ContentType;
@@ -128,8 +135,15 @@ pub fn split_body<'a>(body: &'a [u8], boundary: &str) -> Result<Multipart<'a>, M
     };
     let preamble = (start >= 2).then(|| &body[..start - 2]);
     let mut parts = Vec::new();
+    let mut dash_boundary = b"--".to_vec();
+    dash_boundary.extend_from_slice(b);
     loop {
-        // The next CRLF "--" boundary line at or after part_start.
+        // The part's first line follows the CRLF of the delimiter line
+        // before it, which is not also the CRLF of a delimiter.
+        if body[part_start..].starts_with(&dash_boundary) {
+            return Err(MimeError::BoundaryInPart);
+        }
+        // The next CRLF "--" boundary line after part_start.
         let mut search = part_start;
         let found = loop {
             let Some(i) = body[search..].windows(2).position(|w| w == b"\r\n") else {
@@ -138,6 +152,9 @@ pub fn split_body<'a>(body: &'a [u8], boundary: &str) -> Result<Multipart<'a>, M
             let crlf = search + i;
             if let Some(d) = delimiter_at(body, crlf + 2, b) {
                 break Some((crlf, d));
+            }
+            if body[crlf + 2..].starts_with(&dash_boundary) {
+                return Err(MimeError::BoundaryInPart);
             }
             search = crlf + 2;
         };
@@ -216,14 +233,19 @@ mod tests {
         let m = mp("pre\r\n--b \t\r\n\r\nx\r\n--b--").unwrap();
         assert_eq!(m.preamble, Some(&b"pre"[..]));
         assert_eq!(m.epilogue, None);
-        let m = mp("\r\n--b\r\n\r\nx\r\n--bx\r\n--b--  \r\nepi\r\n").unwrap();
-        assert_eq!(m.preamble, Some(&b""[..]));
-        assert_eq!(m.parts, vec![&b"\r\nx\r\n--bx"[..]]);
-        assert_eq!(m.epilogue, Some(&b"epi\r\n"[..]));
-        assert_eq!(
-            mp("--b\r\n--b--").unwrap_err(),
-            MimeError::MissingCloseDelimiter
-        );
+        let m = mp("--bx\r\n\r\n--b\r\n\r\nx -b\r\n--b--  \r\n--bx\r\n").unwrap();
+        assert_eq!(m.preamble, Some(&b"--bx\r\n"[..]));
+        assert_eq!(m.parts, vec![&b"\r\nx -b"[..]]);
+        assert_eq!(m.epilogue, Some(&b"--bx\r\n"[..]));
+        for body in [
+            "--b\r\n--b--",
+            "--b\r\n--bx\r\n--b--",
+            "--b\r\n\r\nx\r\n--bx\r\n--b--",
+            "--b\r\n\r\nx\r\n--b--x\r\n",
+            "--b\r\n\r\nx\r\n--b\r\n--b--",
+        ] {
+            assert_eq!(mp(body).unwrap_err(), MimeError::BoundaryInPart, "{body:?}");
+        }
         assert_eq!(
             mp("--b\r\n\r\nx").unwrap_err(),
             MimeError::MissingCloseDelimiter

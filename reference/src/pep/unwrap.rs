@@ -11,6 +11,14 @@
 //!
 //! The decrypted MIME tree (bare LF line ends become CRLF) is then read:
 //!
+//! - **2.0** when the first line of the first text/plain leaf (following
+//!   first children) is the marker `X-pEp-Wrapped-Message-Info: OUTER`
+//!   (PEP-V2-MARKER: the name case-insensitive, with or without `X-`; the
+//!   value exact). The first message/rfc822 child is the inner message; the
+//!   first line of its text is `...: INNER` (or KEY_RESET, TRANSPORT), and
+//!   that line and one empty line after it are removed. This is checked
+//!   first: the engine's own 2.0 output carries the 2.1 marks as well
+//!   (PEP-V20-ENGINE-OUTPUT).
 //! - **2.1** when a direct child of the decrypted multipart is a
 //!   message/rfc822 part whose `forwarded` parameter is `no` (name and
 //!   value ASCII case-insensitive, quoted or not: PEP-FORWARDED-PARAM).
@@ -18,12 +26,6 @@
 //!   compared exactly) says INNER, KEY_RESET or TRANSPORT; absent, the part
 //!   is still the inner message (PEP-MISSING-WRAPPED-INFO); any other value
 //!   is rejected.
-//! - **2.0** when the first line of the first text/plain leaf (following
-//!   first children) is the marker `X-pEp-Wrapped-Message-Info: OUTER`
-//!   (PEP-V2-MARKER: the name case-insensitive, with or without `X-`; the
-//!   value exact). The first message/rfc822 child is the inner message; the
-//!   first line of its text is `...: INNER` (or KEY_RESET, TRANSPORT), and
-//!   that line and one empty line after it are removed.
 //! - **1.0** otherwise: the decrypted tree replaces the encrypted one under
 //!   the outer IMF headers.
 //!
@@ -72,8 +74,9 @@ pub struct Unwrapped {
     pub wrapped_info: Option<String>,
     /// The X-pEp-Version of the message read (the inner one for 2.x).
     pub peer_version: Option<String>,
-    /// The X-pEp-Sender-FPR of a 2.1 inner message, when not empty:
-    /// upper case, without spaces (MESSAGE-2-1 adds it in 2.1).
+    /// The X-pEp-Sender-FPR of a 2.x inner message, when not empty:
+    /// upper case, without spaces (MESSAGE-2-1: read "when it's there in
+    /// the inner message").
     pub sender_fpr: Option<String>,
     pub signature: SignatureStatus,
     pub subject: Option<String>,
@@ -375,24 +378,27 @@ pub fn read(
 ) -> Result<Unwrapped, PepError> {
     let top = entity::parse(plaintext).map_err(plain)?;
     let mut tree = view(plaintext).map_err(plain)?;
-    let inner_21 = child(&top, not_forwarded).map_err(plain)?;
-    let (version, inner, wrapped_info) = if let Some(inner) = inner_21 {
-        let ie = entity::parse(&inner).map_err(plain)?;
-        let info = raw_value(&ie.fields, WRAPPED_INFO_HEADER)
-            .map(inner_value)
-            .transpose()?;
-        (Version::V2_1, Some(inner), info)
-    } else if let Some(v) = first_text(&mut tree).and_then(|t| marker(t)) {
-        if v != "OUTER" {
-            return Err(PepError::BadWrappedInfo(v));
-        }
-        let inner = child(&top, is_rfc822)
-            .map_err(plain)?
-            .ok_or(PepError::MissingInner)?;
-        (Version::V2_0, Some(inner), None)
-    } else {
-        (Version::V1_0, None, None)
-    };
+    // The 2.0 marker lines first: a message that has them is 2.0 even when
+    // it carries the 2.1 marks as well, as the engine's own 2.0 output does
+    // (PEP-V20-ENGINE-OUTPUT).
+    let (version, inner, wrapped_info) =
+        if let Some(v) = first_text(&mut tree).and_then(|t| marker(t)) {
+            if v != "OUTER" {
+                return Err(PepError::BadWrappedInfo(v));
+            }
+            let inner = child(&top, is_rfc822)
+                .map_err(plain)?
+                .ok_or(PepError::MissingInner)?;
+            (Version::V2_0, Some(inner), None)
+        } else if let Some(inner) = child(&top, not_forwarded).map_err(plain)? {
+            let ie = entity::parse(&inner).map_err(plain)?;
+            let info = raw_value(&ie.fields, WRAPPED_INFO_HEADER)
+                .map(inner_value)
+                .transpose()?;
+            (Version::V2_1, Some(inner), info)
+        } else {
+            (Version::V1_0, None, None)
+        };
     let inner_entity;
     let (fields, wrapped_info) = match &inner {
         None => (outer, wrapped_info),
@@ -442,7 +448,7 @@ pub fn read(
         wrapped_info,
         peer_version: raw_value(fields, VERSION_HEADER),
         sender_fpr: raw_value(fields, SENDER_FPR_HEADER)
-            .filter(|s| version == Version::V2_1 && !s.is_empty())
+            .filter(|s| version != Version::V1_0 && !s.is_empty())
             .map(|s| s.replace([' ', '\t'], "").to_ascii_uppercase()),
         signature,
         subject,
@@ -516,6 +522,19 @@ mod tests {
         let u = read_plain(OUTER, fwd.as_bytes()).unwrap();
         assert_eq!(u.version, Version::V1_0);
         assert_eq!(u.forwarded, 1);
+    }
+
+    #[test]
+    fn markers_win_over_the_2_1_marks() {
+        let inner = "From: a@example.org\r\nSubject: S\r\nX-pEp-Wrapped-Message-Info: INNER\r\nX-pEp-Sender-FPR: ab\r\nContent-Type: text/plain\r\n\r\npEp-Wrapped-Message-Info: INNER\r\n\r\nHi\r\n";
+        let pt = format!(
+            "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\npEp-Wrapped-Message-Info: OUTER\r\n\r\n--b\r\nContent-Type: message/rfc822; forwarded=\"no\"\r\n\r\n{inner}\r\n--b--\r\n"
+        );
+        let u = read_plain(OUTER, pt.as_bytes()).unwrap();
+        assert_eq!(u.version, Version::V2_0);
+        assert_eq!(u.wrapped_info.as_deref(), Some("INNER"));
+        assert_eq!(u.sender_fpr.as_deref(), Some("AB"));
+        assert_eq!(u.body.body.as_deref(), Some(&b"Hi\r\n"[..]));
     }
 
     #[test]

@@ -61,22 +61,27 @@ fn config(args: &[&str]) -> ExternalConfig {
     cfg
 }
 
+/// Runs `cases` against an external subject, one job at a time unless said.
+fn run_external(cases: &[mimispec::corpus::Case], cfg: ExternalConfig, jobs: usize) -> RunResult {
+    execute(
+        cases,
+        &SubjectSpec::External(cfg),
+        &RunOptions {
+            jobs,
+            ..RunOptions::default()
+        },
+        &ProgressBar::hidden(),
+    )
+    .unwrap()
+}
+
 fn run_faults(mode: Mode, extra: &[&str]) -> RunResult {
     let corpus = Corpus::from_dir(&fixture("faults")).unwrap();
     let mut args = vec!["faults"];
     args.extend(extra);
     let mut cfg = config(&args);
     cfg.mode = mode;
-    execute(
-        &corpus.cases,
-        &SubjectSpec::External(cfg),
-        &RunOptions {
-            jobs: 1,
-            ..RunOptions::default()
-        },
-        &ProgressBar::hidden(),
-    )
-    .unwrap()
+    run_external(&corpus.cases, cfg, 1)
 }
 
 fn verdicts(run: &RunResult) -> BTreeMap<String, Verdict> {
@@ -452,16 +457,7 @@ fn the_html_report_escapes_what_the_implementation_sent() {
 fn parallel_jobs_give_the_same_verdicts() {
     let corpus = Corpus::from_dir(&fixture("faults")).unwrap();
     let cfg = config(&["faults"]);
-    let run = execute(
-        &corpus.cases,
-        &SubjectSpec::External(cfg),
-        &RunOptions {
-            jobs: 3,
-            ..RunOptions::default()
-        },
-        &ProgressBar::hidden(),
-    )
-    .unwrap();
+    let run = run_external(&corpus.cases, cfg, 3);
     assert_eq!(verdicts(&run), expected_fault_verdicts());
 }
 
@@ -857,16 +853,7 @@ fn an_implementation_that_stops_reading_gets_a_timeout() {
         cfg.mode = mode;
         let cases = vec![case.clone()];
         let run = within(Duration::from_secs(30), move || {
-            execute(
-                &cases,
-                &SubjectSpec::External(cfg),
-                &RunOptions {
-                    jobs: 1,
-                    ..RunOptions::default()
-                },
-                &ProgressBar::hidden(),
-            )
-            .unwrap()
+            run_external(&cases, cfg, 1)
         });
         assert_eq!(run.records[0].verdict(), Verdict::Timeout, "{mode:?}");
     }
@@ -889,16 +876,7 @@ fn a_descendant_that_leaves_the_group_dies_with_the_run() {
             .collect();
         let mut cfg = config(&["faults", pidfile.to_str().unwrap()]);
         cfg.mode = mode;
-        let run = execute(
-            &cases,
-            &SubjectSpec::External(cfg),
-            &RunOptions {
-                jobs: 1,
-                ..RunOptions::default()
-            },
-            &ProgressBar::hidden(),
-        )
-        .unwrap();
+        let run = run_external(&cases, cfg, 1);
         assert_eq!(run.records[0].verdict(), Verdict::Pass, "{mode:?}");
         drop(run);
         let pid = std::fs::read_to_string(&pidfile).expect("the setsid case ran");

@@ -92,6 +92,13 @@ pub fn clip(text: &str, max_lines: usize, max_bytes: usize) -> String {
     out
 }
 
+/// The known name closest to a misspelt one, for "did you mean" lines.
+pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .min_by_key(|k| strsim::levenshtein(k, name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

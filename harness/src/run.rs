@@ -1,5 +1,6 @@
 //! A run: the selected cases, sent to a subject by `jobs` workers, judged.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -22,6 +23,8 @@ pub struct Filter {
     pub documents: Vec<String>,
     pub levels: Vec<Level>,
     pub tags: Vec<String>,
+    /// `--op`: op names or globs over them.
+    pub ops: Vec<GlobMatcher>,
 }
 
 /// `--filter`: a glob (`*`, `?`, `[...]`) or, without any, an id prefix.
@@ -55,6 +58,7 @@ impl Filter {
         (self.ids.is_empty() || self.ids.iter().any(|p| p.is_match(&c.id)))
             && (self.documents.is_empty() || self.documents.iter().any(|d| d == c.document()))
             && (self.levels.is_empty() || self.levels.contains(&c.level))
+            && (self.ops.is_empty() || self.ops.iter().any(|g| g.is_match(&c.op)))
             && (self.tags.is_empty()
                 || self
                     .tags
@@ -89,6 +93,44 @@ impl Record {
     pub fn verdict(&self) -> Verdict {
         self.judgement.verdict
     }
+
+    /// False when the op or the case's feature is not in the hello.
+    pub fn was_sent(&self) -> bool {
+        !self.judgement.findings.iter().any(|f| {
+            matches!(
+                f,
+                Finding::OpNotDeclared { .. } | Finding::FeatureNotDeclared { .. }
+            )
+        })
+    }
+
+    /// A rejection that passed with another code than the suite's (it
+    /// fails only under `--strict-codes`).
+    pub fn passed_with_other_code(&self) -> bool {
+        self.verdict() == Verdict::Pass
+            && self
+                .judgement
+                .findings
+                .iter()
+                .any(|f| matches!(f, Finding::OtherCode { .. }))
+    }
+}
+
+/// What a report counts for one op or document.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub verdicts: BTreeMap<Verdict, usize>,
+    /// Passes whose rejection carried another code.
+    pub other_code: usize,
+    /// Cases not sent: the op or the feature is not declared.
+    pub not_sent: usize,
+    pub features_not_declared: std::collections::BTreeSet<String>,
+}
+
+impl Tally {
+    pub fn total(&self) -> usize {
+        self.verdicts.values().sum()
+    }
 }
 
 #[derive(Debug)]
@@ -104,36 +146,33 @@ impl RunResult {
     }
 
     /// Verdict counts per document, for every report.
-    pub fn counts_by_document(
-        &self,
-    ) -> std::collections::BTreeMap<&str, std::collections::BTreeMap<Verdict, usize>> {
-        let mut by_doc: std::collections::BTreeMap<
-            &str,
-            std::collections::BTreeMap<Verdict, usize>,
-        > = Default::default();
+    pub fn counts_by_document(&self) -> BTreeMap<&str, BTreeMap<Verdict, usize>> {
+        self.tally_by(|r| r.case.document())
+            .into_iter()
+            .map(|(d, t)| (d, t.verdicts))
+            .collect()
+    }
+
+    /// Counts per key (an op, a document), in key order.
+    pub fn tally_by<'a>(&'a self, key: impl Fn(&'a Record) -> &'a str) -> BTreeMap<&'a str, Tally> {
+        let mut by: BTreeMap<&str, Tally> = BTreeMap::new();
         for r in &self.records {
-            *by_doc
-                .entry(r.case.document())
-                .or_default()
-                .entry(r.verdict())
-                .or_default() += 1;
+            let t = by.entry(key(r)).or_default();
+            *t.verdicts.entry(r.verdict()).or_default() += 1;
+            t.other_code += usize::from(r.passed_with_other_code());
+            t.not_sent += usize::from(!r.was_sent());
+            for f in &r.judgement.findings {
+                if let Finding::FeatureNotDeclared { feature } = f {
+                    t.features_not_declared.insert(feature.clone());
+                }
+            }
         }
-        by_doc
+        by
     }
 
     /// Cases sent to the implementation (not skipped as undeclared).
     pub fn sent(&self) -> usize {
-        self.records
-            .iter()
-            .filter(|r| {
-                !r.judgement.findings.iter().any(|f| {
-                    matches!(
-                        f,
-                        Finding::OpNotDeclared { .. } | Finding::FeatureNotDeclared { .. }
-                    )
-                })
-            })
-            .count()
+        self.records.iter().filter(|r| r.was_sent()).count()
     }
 
     pub fn ok(&self, strict: bool) -> bool {

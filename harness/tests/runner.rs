@@ -227,8 +227,25 @@ fn a_missing_program_is_a_one_line_error() {
 #[test]
 fn the_reference_passes_the_whole_corpus() {
     let out = mimispec(&["run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("result: ok."));
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("result: ok."));
+    // The reference answers every op: no requirement is left untested
+    // (those named only by informational cases are counted apart).
+    let requirements: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| *l != "  requirements:")
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .collect();
+    assert_eq!(requirements.len(), 4, "{stdout}");
+    for line in requirements {
+        assert!(
+            line.split("; ")
+                .all(|part| part.contains(" 0 failed, 0 untested")),
+            "{line}"
+        );
+    }
 }
 
 #[test]
@@ -375,7 +392,7 @@ fn strict_makes_should_failures_fail() {
 }
 
 #[test]
-fn junit_names_every_case() {
+fn junit_and_markdown_name_the_failures() {
     let dir = tempfile::tempdir().unwrap();
     let xml = dir.path().join("r.xml");
     wrong_run(&["--junit", xml.to_str().unwrap()]);
@@ -383,6 +400,29 @@ fn junit_names_every_case() {
     assert_eq!(xml.matches("<testcase ").count(), 7, "{xml}");
     assert!(xml.contains("name=\"immi-content/msg-id/wrong#right-keeps-case\""));
     assert_eq!(xml.matches("<failure").count(), 2, "{xml}");
+    let md = dir.path().join("r.md");
+    wrong_run(&["--markdown", md.to_str().unwrap()]);
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.contains(": failed (2 failing cases)"), "{md}");
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| immi\\-content/"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    assert!(rows.iter().all(|r| r.contains("| MUST | fail |")), "{md}");
+    assert!(
+        md.contains("| immi-content | 7 | 2 | 2 | 1 | 1 | 1 |"),
+        "{md}"
+    );
+    // A failure's body is the terminal's block: input, diff, rerun line.
+    let body = &xml[xml.find("<failure").unwrap()..xml.find("</failure>").unwrap()];
+    for want in [
+        "input: {&quot;text&quot;:",
+        "expected (-) / actual (+):",
+        "rerun: mimispec run --impl",
+    ] {
+        assert!(body.contains(want), "{want} in {body}");
+    }
     assert!(
         xml.contains("name=\"mimispec.corpus_digest\" value=\"sha256:"),
         "provenance is in the report"
@@ -1032,6 +1072,8 @@ fn hostile_yaml_is_refused_before_it_is_built() {
 fn implementation_text_cannot_forge_or_flood_the_terminal() {
     let imp = format!("{} forger", broken_adapter().display());
     let vectors = fixture("faults");
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("r.md");
     let out = mimispec(&[
         "run",
         "--impl",
@@ -1040,8 +1082,21 @@ fn implementation_text_cannot_forge_or_flood_the_terminal() {
         vectors.to_str().unwrap(),
         "--filter",
         "*#ok-first",
+        "--markdown",
+        md.to_str().unwrap(),
     ]);
     let stdout = text(&out.stdout);
+    // The Markdown heading keeps the forged name on its own line, bounded.
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.starts_with("### mimispec "), "{md}");
+    assert!(
+        md.lines()
+            .next()
+            .unwrap()
+            .contains("broken\\\\nresult\\: ok"),
+        "{md}"
+    );
+    assert!(md.len() < 4096, "{} bytes of Markdown", md.len());
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let results: Vec<&str> = stdout
         .lines()
@@ -1089,6 +1144,53 @@ fn no_silent_loss_of_coverage() {
                 || id.starts_with("immi-content/disposition-notification/")
                 || id.starts_with("immi-content/headers/")),
         "{listed}"
+    );
+}
+
+#[test]
+fn the_summary_counts_per_op_and_collapses_undeclared_ops() {
+    let (_, plain) = wrong_run(&[]);
+    let line = |text: &str, start: &str| -> String {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?} in {text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line(&plain, "immi.msg_id.parse "),
+        "immi.msg_id.parse 6 cases: 2 pass (1 with another code), 2 fail, 1 non-strict, 1 informational"
+    );
+    assert_eq!(
+        line(&plain, "1 op not declared"),
+        "1 op not declared (1 case; --verbose lists them)"
+    );
+    assert!(plain.contains("1 pass rejected with another code than the suite's"));
+    // --verbose: one line for the undeclared op, no block per case.
+    let (_, verbose) = wrong_run(&["--verbose"]);
+    assert_eq!(
+        line(&verbose, "immi.disposition_notification.build"),
+        "immi.disposition_notification.build 1 case: not declared"
+    );
+    assert!(!verbose.contains("---- UNSUPPORTED"), "{verbose}");
+}
+
+#[test]
+fn op_selects_cases_by_op_name_or_glob() {
+    let out = mimispec(&["run", "--list", "--op", "pep.version.*"]);
+    let ids = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(ids.lines().count() > 5, "{ids}");
+    assert!(
+        ids.lines().all(|id| id.starts_with("pep-message-2/")),
+        "{ids}"
+    );
+    let out = mimispec(&["run", "--list", "--op", "immi.msgid.parse"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "mimispec: error: --op \"immi.msgid.parse\" names no op of the suite (the nearest is \"immi.msg_id.parse\"); `mimispec schema` lists them\n"
     );
 }
 

@@ -181,6 +181,9 @@ pub struct RunArgs {
     /// Only cases with this tag or ambiguity id (repeatable).
     #[arg(long)]
     pub tag: Vec<String>,
+    /// Only this op, or ops matching a glob (`immi.*`); repeatable.
+    #[arg(long, value_name = "OP")]
+    pub op: Vec<String>,
     /// Print the selected ids and stop.
     #[arg(long)]
     pub list: bool,
@@ -193,6 +196,9 @@ pub struct RunArgs {
     /// Write an HTML report here, to publish.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Write a short Markdown report here (a CI job summary, a comment).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
     /// Show every case that is not a plain pass, informational ones too.
     #[arg(long, short)]
     pub verbose: bool,
@@ -219,6 +225,20 @@ impl RunArgs {
             })?);
         }
         filter.tags = self.tag.clone();
+        for op in &self.op {
+            let glob = globset::Glob::new(op)
+                .map_err(|e| Error::Usage(format!("--op {op:?}: {e}")))?
+                .compile_matcher();
+            if !crate::ops::all().any(|o| glob.is_match(o.name)) {
+                let nearest = crate::diff::nearest(op, crate::ops::all().map(|o| o.name))
+                    .map(|k| format!(" (the nearest is {k:?})"))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "--op {op:?} names no op of the suite{nearest}; `mimispec schema` lists them"
+                )));
+            }
+            filter.ops.push(glob);
+        }
         Ok(filter)
     }
 }
@@ -295,7 +315,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
             outln!("{}", human.block(r));
         }
     }
-    out!("{}", report::summary(&result, &ctx));
+    out!("{}", human.summary(&result));
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report::to_json(&result, &ctx))
             .map_err(std::io::Error::other)?;
@@ -306,6 +326,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     }
     if let Some(path) = &args.html {
         std::fs::write(path, report::to_html(&result, &ctx)).map_err(Error::file(path))?;
+    }
+    if let Some(path) = &args.markdown {
+        std::fs::write(path, report::to_markdown(&result, &ctx)).map_err(Error::file(path))?;
     }
     if result.sent() == 0 {
         return Err(Error::Usage(format!(

@@ -1,12 +1,11 @@
 //! The text a person reads: a block per problem case, then a summary.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Context;
 use crate::corpus::Expect;
 use crate::diff::{clip, expected_json, one_line, pretty, sanitize, unified};
-use crate::run::{Record, RunResult};
+use crate::run::{Record, RunResult, Tally};
 use crate::verdict::Verdict;
 
 /// Bounds of what a block prints of a case; the JSON report keeps it all.
@@ -27,9 +26,15 @@ impl Human<'_> {
     pub fn shows(&self, r: &Record) -> bool {
         match r.verdict() {
             Verdict::Pass => self.verbose && r.judgement.detail().is_some(),
-            Verdict::Informational | Verdict::ExpectedFail | Verdict::Unsupported => self.verbose,
+            // Undeclared ops and features are one line each in the summary.
+            Verdict::Unsupported => self.verbose && r.was_sent(),
+            Verdict::Informational | Verdict::ExpectedFail => self.verbose,
             _ => true,
         }
+    }
+
+    pub fn summary(&self, run: &RunResult) -> String {
+        summary(run, self.ctx, self.verbose)
     }
 
     pub fn block(&self, r: &Record) -> String {
@@ -105,9 +110,8 @@ fn indent(s: &mut String, text: &str) {
     }
 }
 
-/// Counts per document and verdict, and the closing line.
-pub fn summary(run: &RunResult, ctx: &Context) -> String {
-    let by_doc = run.counts_by_document();
+/// Counts per op and document, requirements, and the closing line.
+fn summary(run: &RunResult, ctx: &Context, verbose: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -118,26 +122,58 @@ pub fn summary(run: &RunResult, ctx: &Context) -> String {
         one_line(&run.info.version, MAX_NAME),
         ctx.mode
     );
-    let width = by_doc.keys().map(|d| d.len()).max().unwrap_or(8).max(5);
-    for (doc, counts) in &by_doc {
-        let _ = writeln!(s, "  {doc:width$}  {}", counts_line(counts));
-    }
-    let mut total = BTreeMap::new();
-    for counts in by_doc.values() {
-        for (v, n) in counts {
-            *total.entry(*v).or_insert(0) += n;
+    let by_op = run.tally_by(|r| r.case.op.as_str());
+    let by_doc = run.tally_by(|r| r.case.document());
+    let width = by_op
+        .iter()
+        .filter(|(_, t)| verbose || t.not_sent < t.total())
+        .map(|(k, _)| k)
+        .chain(by_doc.keys())
+        .map(|k| k.len())
+        .max()
+        .unwrap_or(8);
+    let _ = writeln!(s, "  by op:");
+    let undeclared: Vec<_> = by_op.values().filter(|t| t.not_sent == t.total()).collect();
+    for (op, t) in &by_op {
+        if verbose || t.not_sent < t.total() {
+            let _ = writeln!(s, "    {op:width$}  {}", op_line(t));
         }
     }
-    let _ = writeln!(s, "  {:width$}  {}", "total", counts_line(&total));
+    if !verbose && !undeclared.is_empty() {
+        let cases: usize = undeclared.iter().map(|t| t.total()).sum();
+        let _ = writeln!(
+            s,
+            "    {} not declared ({}; --verbose lists them)",
+            super::plural(undeclared.len(), "op"),
+            super::plural(cases, "case"),
+        );
+    }
+    let _ = writeln!(s, "  by document:");
+    let mut total = Tally::default();
+    for (doc, t) in &by_doc {
+        let _ = writeln!(s, "    {doc:width$}  {}", tally_line(t));
+        for (v, n) in &t.verdicts {
+            *total.verdicts.entry(*v).or_insert(0) += n;
+        }
+        total.other_code += t.other_code;
+    }
+    let _ = writeln!(s, "    {:width$}  {}", "total", tally_line(&total));
+    if total.other_code > 0 {
+        let _ = writeln!(
+            s,
+            "  {} rejected with another code than the suite's: --verbose shows them, \
+             --strict-codes fails them",
+            super::plural(total.other_code, "pass"),
+        );
+    }
     let tallies = super::requirements::tally(run, &ctx.requirements);
+    if !tallies.is_empty() {
+        let _ = writeln!(s, "  requirements:");
+    }
     for doc in by_doc.keys() {
         let mine: Vec<_> = tallies.iter().filter(|t| t.document == *doc).collect();
         if !mine.is_empty() {
-            let _ = writeln!(
-                s,
-                "  {doc:width$}  requirements: {}",
-                super::requirements::line(&mine)
-            );
+            let _ = writeln!(s, "    {doc:width$}  {}", super::requirements::line(&mine));
         }
     }
     let failed: Vec<_> = tallies
@@ -179,12 +215,44 @@ pub fn summary(run: &RunResult, ctx: &Context) -> String {
     s
 }
 
-fn counts_line(counts: &BTreeMap<Verdict, usize>) -> String {
-    let total: usize = counts.values().sum();
+/// `212 cases: 200 pass (3 with another code), 12 fail`.
+fn tally_line(t: &Tally) -> String {
     let parts: Vec<String> = Verdict::ALL
         .iter()
-        .filter_map(|v| counts.get(v).map(|n| format!("{n} {}", v.as_str())))
+        .filter_map(|v| {
+            let n = t.verdicts.get(v)?;
+            let other = match v {
+                Verdict::Pass if t.other_code > 0 => {
+                    format!(" ({} with another code)", t.other_code)
+                }
+                _ => String::new(),
+            };
+            Some(format!("{n} {}{other}", v.as_str()))
+        })
         .collect();
-    let noun = if total == 1 { "case: " } else { "cases:" };
-    format!("{total:4} {noun} {}", parts.join(", "))
+    format!("{} {}", count(t.total()), parts.join(", "))
+}
+
+/// `   7 cases:`, aligned.
+fn count(n: usize) -> String {
+    let noun = if n == 1 { "case: " } else { "cases:" };
+    format!("{n:4} {noun}")
+}
+
+/// An op none of whose cases were sent is one short line, not a count
+/// of unsupported verdicts that reads like work done.
+fn op_line(t: &Tally) -> String {
+    if t.not_sent == t.total() {
+        format!("{} not declared", count(t.total()))
+    } else if t.not_sent > 0 {
+        let features: Vec<&str> = t.features_not_declared.iter().map(|f| f.as_str()).collect();
+        format!(
+            "{} ({} not sent: feature {} not declared)",
+            tally_line(t),
+            t.not_sent,
+            one_line(&features.join(", "), MAX_INPUT)
+        )
+    } else {
+        tally_line(t)
+    }
 }

@@ -9,6 +9,10 @@ use crate::run::RunResult;
 use crate::verdict::Verdict;
 
 pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
+    let human = super::Human {
+        ctx,
+        verbose: false,
+    };
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for r in &run.records {
         let c = &r.case;
@@ -30,13 +34,8 @@ pub fn to_junit(run: &RunResult, ctx: &Context) -> String {
             status.set_message(v.as_str());
         }
         if !matches!(v, Verdict::Pass | Verdict::Informational) {
-            status.set_description(format!(
-                "{} ({}, {})\nrerun: {}",
-                c.description,
-                c.level.as_str(),
-                c.citation,
-                ctx.rerun(&c.id)
-            ));
+            // The terminal's block: input, expected, actual, diff, rerun.
+            status.set_description(human.block(r));
         }
         let mut tc = TestCase::new(c.id.as_str(), status);
         tc.set_classname(c.file.trim_end_matches(".yaml").replace('/', "."));

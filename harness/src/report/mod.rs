@@ -4,12 +4,14 @@ mod html;
 mod human;
 mod json;
 mod junit;
+mod markdown;
 pub mod requirements;
 
 pub use html::{escape as escape_html, to_html};
-pub use human::{Human, summary};
+pub use human::Human;
 pub use json::to_json;
 pub use junit::to_junit;
+pub use markdown::to_markdown;
 
 /// How the run was made, for provenance and for rerun lines.
 #[derive(Debug, Clone)]
@@ -38,11 +40,11 @@ impl Context {
     }
 }
 
-/// `1 case`, `2 cases`.
+/// `1 case`, `2 cases`, `2 passes`.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
     }
 }

@@ -17,6 +17,9 @@ pub enum Status {
     Failed,
     /// No graded case of it was sent (undeclared ops, `unsupported`).
     Untested,
+    /// Only informational cases name it (readings the suite does not
+    /// take): answered and recorded, never graded.
+    InformationalOnly,
     /// The catalog says no case can test it (never named by a case, so
     /// never in a run's tally; kept for the catalog's own listings).
     Untestable,
@@ -28,6 +31,7 @@ impl Status {
             Status::Met => "met",
             Status::Failed => "failed",
             Status::Untested => "untested",
+            Status::InformationalOnly => "informational-only",
             Status::Untestable => "untestable",
         }
     }
@@ -59,10 +63,14 @@ pub fn tally<'a>(run: &'a RunResult, catalog: &'a [Requirement]) -> Vec<Tally<'a
         })
         .map(|r| {
             let mut cases = 0;
+            let mut informational = 0;
             let mut failing = Vec::new();
             for rec in &run.records {
-                if rec.case.level == Level::Informational || !rec.case.requirements.contains(&r.id)
-                {
+                if !rec.case.requirements.contains(&r.id) {
+                    continue;
+                }
+                if rec.case.level == Level::Informational {
+                    informational += usize::from(rec.was_sent());
                     continue;
                 }
                 match rec.verdict() {
@@ -78,6 +86,8 @@ pub fn tally<'a>(run: &'a RunResult, catalog: &'a [Requirement]) -> Vec<Tally<'a
                 Status::Untestable
             } else if !failing.is_empty() {
                 Status::Failed
+            } else if cases == 0 && informational > 0 && !graded_named(run, &r.id) {
+                Status::InformationalOnly
             } else if cases == 0 {
                 Status::Untested
             } else {
@@ -97,6 +107,13 @@ pub fn tally<'a>(run: &'a RunResult, catalog: &'a [Requirement]) -> Vec<Tally<'a
         .collect()
 }
 
+/// Does a graded case of the run name this requirement?
+fn graded_named(run: &RunResult, id: &str) -> bool {
+    run.records.iter().any(|rec| {
+        rec.case.level != Level::Informational && rec.case.requirements.iter().any(|r| r == id)
+    })
+}
+
 /// `MUST 40 met, 2 failed, 3 untested; SHOULD ...` for one document.
 pub fn line(tallies: &[&Tally<'_>]) -> String {
     let mut parts = Vec::new();
@@ -106,13 +123,20 @@ pub fn line(tallies: &[&Tally<'_>]) -> String {
             continue;
         }
         let n = |s: Status| mine.iter().filter(|t| t.status == s).count();
-        parts.push(format!(
+        let mut part = format!(
             "{} {} met, {} failed, {} untested",
             level.as_str(),
             n(Status::Met),
             n(Status::Failed),
             n(Status::Untested)
-        ));
+        );
+        if n(Status::InformationalOnly) > 0 {
+            part.push_str(&format!(
+                ", {} informational only",
+                n(Status::InformationalOnly)
+            ));
+        }
+        parts.push(part);
     }
     parts.join("; ")
 }

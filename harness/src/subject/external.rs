@@ -80,9 +80,7 @@ pub fn start(cfg: &ExternalConfig) -> Result<Box<dyn Subject>, StartError> {
 pub fn check_declared(info: &ImplInfo) -> Result<(), String> {
     let ops: Vec<&str> = crate::ops::all().map(|o| o.name).collect();
     let unknown = |what: &str, name: &str, known: &[&str]| {
-        let nearest = known
-            .iter()
-            .min_by_key(|k| strsim::levenshtein(k, name))
+        let nearest = crate::diff::nearest(name, known.iter().copied())
             .map(|k| format!(" (the nearest it knows is {k:?})"))
             .unwrap_or_default();
         format!(

@@ -65,13 +65,19 @@ pub fn one_line(s: &str, max: usize) -> String {
             out.push_str(&format!("… ({rest} more characters)"));
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
+        // Controls, and the invisible format characters that reorder or
+        // hide text (bidi overrides, zero-width), are shown escaped.
+        if c.is_control() || is_invisible(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// At most `max_lines` lines and `max_bytes` bytes of `text` for a

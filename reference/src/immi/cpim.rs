@@ -610,7 +610,7 @@ fn parse_cpim_block(lines: &[&[u8]], first_line: usize) -> Result<CpimBlock, Mes
             check_core_header(&mut block, line, name, !parameters.is_empty(), value)?;
             if name == "NS" {
                 let (p, uri) =
-                    parse_ns(value).ok_or(syntax("NS is [ Name-prefix SP ] \"<\" URI \">\""))?;
+                    parse_ns(value).ok_or(syntax("NS is [ Name-prefix ] \"<\" URI \">\""))?;
                 match p {
                     Some(p) => {
                         prefixes.insert(p.to_owned(), uri.to_owned());
@@ -657,7 +657,8 @@ fn parse_cpim_block(lines: &[&[u8]], first_line: usize) -> Result<CpimBlock, Mes
     Ok(block)
 }
 
-/// `[ Name-prefix SP ] "<" URI ">"`
+/// `[ Name-prefix ] "<" URI ">"`, with the one space every example of
+/// RFC 3862 writes after the prefix allowed (register IMMI-CPIM-NS-SPACE).
 fn parse_ns(value: &str) -> Option<(Option<&str>, &str)> {
     let (prefix, rest) = if value.starts_with('<') {
         (None, value)
@@ -666,7 +667,7 @@ fn parse_ns(value: &str) -> Option<(Option<&str>, &str)> {
         if p.is_empty() {
             return None;
         }
-        (Some(p), rest.strip_prefix(' ')?)
+        (Some(p), rest.strip_prefix(' ').unwrap_or(rest))
     };
     let uri = rest.strip_prefix('<')?.strip_suffix('>')?;
     (valid_uri(uri) && !uri.contains(['<', '>'])).then_some((prefix, uri))

@@ -142,7 +142,7 @@ fn an_error_case_shows_why_its_rdata_is_malformed() {
         &out,
         "  example.com. 300 IN TYPE65281 \\# 5 0f6d696d69 ; MIMIX malformed: a label of 15 octets with 4 left",
     );
-    has_line(&out, &MIMI_LINE);
+    has_line(&out, MIMI_LINE);
     has_line(
         &out,
         "the resolver should end with an error, code discovery.resolve.no_mimix (another code passes with a note; --strict-codes fails it)",

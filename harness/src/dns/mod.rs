@@ -4,6 +4,7 @@
 //! between minor versions; it is pinned with `=`).
 
 mod oracle;
+pub mod present;
 mod zone;
 
 use std::net::SocketAddr;
@@ -53,13 +54,7 @@ pub const FAULT_CLIENT_TIMEOUT: Duration = Duration::from_millis(50);
 
 /// The client timeout the harness gives a case with this zone.
 pub fn client_timeout(zone: &Zone) -> Duration {
-    let unanswered = zone.faults.iter().any(|f| {
-        matches!(
-            f.fault,
-            FaultKind::Drop | FaultKind::WrongId | FaultKind::NotResponse
-        )
-    });
-    if unanswered {
+    if zone.faults.iter().any(|f| f.fault.unanswered()) {
         FAULT_CLIENT_TIMEOUT
     } else {
         CLIENT_TIMEOUT

@@ -67,6 +67,48 @@ pub enum FaultKind {
     NotResponse,
 }
 
+impl FaultKind {
+    /// What the mock does to a query the fault applies to, for people
+    /// (`mimispec dns serve`); kept beside the kinds so the two agree.
+    pub fn words(self) -> &'static str {
+        match self {
+            FaultKind::Servfail => "answers SERVFAIL (RCODE 2), over UDP and TCP",
+            FaultKind::Refused => "answers REFUSED (RCODE 5), over UDP and TCP",
+            FaultKind::Nxdomain => {
+                "answers NXDOMAIN (RCODE 3) with an SOA, whatever the zone holds, over UDP and TCP"
+            }
+            FaultKind::Drop => "sends no answer, over UDP or TCP: the client must time out",
+            FaultKind::TruncateUdp => {
+                "answers UDP with TC set and no records, TCP in full: the client must retry over TCP"
+            }
+            FaultKind::WrongId => {
+                "answers UDP in full under another message id, which a client must not take (RFC 5452 9.1), so it times out; TCP in full"
+            }
+            FaultKind::NotResponse => {
+                "answers UDP in full with QR clear, a query rather than a response, which a client must ignore, so it times out; TCP in full"
+            }
+        }
+    }
+
+    /// The fault leaves a query unanswered, so the client's wait ends it.
+    pub fn unanswered(self) -> bool {
+        matches!(
+            self,
+            FaultKind::Drop | FaultKind::WrongId | FaultKind::NotResponse
+        )
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.rtype {
+            Some(t) => write!(f, "{} {t} queries: ", normalize(&self.name))?,
+            None => write!(f, "{} queries of every type: ", normalize(&self.name))?,
+        }
+        f.write_str(self.fault.words())
+    }
+}
+
 /// One query the mock received, in arrival order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Query {
@@ -156,6 +198,28 @@ impl QueryPattern {
     }
 }
 
+impl QueryPattern {
+    fn words(&self) -> String {
+        // The oracle logs its lookups under the type ORACLE (oracle.rs).
+        if self
+            .rtype
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("ORACLE"))
+        {
+            return match &self.name {
+                Some(n) => format!("an oracle lookup of {}", normalize(n)),
+                None => "an oracle lookup".into(),
+            };
+        }
+        match (&self.name, &self.rtype) {
+            (Some(n), Some(t)) => format!("{} {t}", normalize(n)),
+            (Some(n), None) => format!("{} (any type)", normalize(n)),
+            (None, Some(t)) => format!("any name, type {t}"),
+            (None, None) => "any query".into(),
+        }
+    }
+}
+
 impl std::fmt::Display for QueryPattern {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -173,6 +237,31 @@ pub fn normalize(name: &str) -> String {
 }
 
 impl QueryChecks {
+    /// The checks in words, one line each (none when the case makes none).
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.asked.is_empty() {
+            let asked: Vec<String> = self.asked.iter().map(QueryPattern::words).collect();
+            out.push(format!(
+                "asked, in this order (others may come between): {}",
+                asked.join(", then ")
+            ));
+        }
+        for not in &self.not_asked {
+            out.push(format!("never asked: {}", not.words()));
+        }
+        match self.oracle {
+            Some(true) => out.push("the oracle is consulted".into()),
+            Some(false) => out.push("the oracle is not consulted".into()),
+            None => {}
+        }
+        // check() only holds `tcp: true` to account.
+        if self.tcp == Some(true) {
+            out.push("some query comes over TCP".into());
+        }
+        out
+    }
+
     /// `Ok` when the log meets every check; otherwise what did not hold.
     pub fn check(&self, log: &[Query]) -> Result<(), String> {
         let mut problems = Vec::new();

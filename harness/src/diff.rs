@@ -67,7 +67,9 @@ pub fn one_line(s: &str, max: usize) -> String {
         }
         // Controls, and the invisible format characters that reorder or
         // hide text (bidi overrides, zero-width), are shown escaped.
-        if c.is_control() || is_invisible(c) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else if is_invisible(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -112,6 +114,7 @@ mod tests {
     #[test]
     fn implementation_text_stays_on_its_line_and_in_its_bounds() {
         assert_eq!(one_line("lib\nresult: ok", 80), "lib\\nresult: ok");
+        assert_eq!(one_line("a\u{202E}b", 80), "a\\u{202e}b");
         assert_eq!(
             one_line(&"x".repeat(100), 10),
             format!("{}… (90 more characters)", "x".repeat(10))

@@ -71,7 +71,8 @@ impl Comparison {
     pub fn of(old: &Report, new: &Report) -> Comparison {
         let before: std::collections::HashMap<&str, &CaseRecord> =
             old.cases.iter().map(|c| (c.id.as_str(), c)).collect();
-        let now: std::collections::HashSet<&str> = new.cases.iter().map(|c| c.id.as_str()).collect();
+        let now: std::collections::HashSet<&str> =
+            new.cases.iter().map(|c| c.id.as_str()).collect();
         let mut out = Comparison::default();
         for n in &new.cases {
             let fails = new.fails_run(n);
@@ -161,7 +162,10 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, Error> {
     }
     let cmp = Comparison::of(&old, &new);
     let sections: [(&str, &[Change]); 5] = [
-        ("new failures (failing the run now, not before)", &cmp.regressions),
+        (
+            "new failures (failing the run now, not before)",
+            &cmp.regressions,
+        ),
         ("fixed (failing before, passing now)", &cmp.fixed),
         ("other verdict changes", &cmp.changed),
         ("added (in NEW only)", &cmp.added),
@@ -177,21 +181,18 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, Error> {
         }
     }
     let added_failing = cmp.added.iter().filter(|c| c.fails).count();
-    let mut parts = vec![
+    // An added failing case is not a regression: it was not there before.
+    let added = match added_failing {
+        0 => format!("{} added", cmp.added.len()),
+        n => format!("{} added ({n} failing the run)", cmp.added.len()),
+    };
+    let parts = [
         plural(cmp.regressions.len(), "new failure"),
         format!("{} fixed", cmp.fixed.len()),
         plural(cmp.changed.len(), "other change"),
-        format!("{} added", cmp.added.len()),
+        added,
         format!("{} removed", cmp.removed.len()),
     ];
-    if added_failing > 0 {
-        // Not a regression: they did not pass before, they were not there.
-        parts[3] = format!(
-            "{} added ({} failing the run)",
-            cmp.added.len(),
-            added_failing
-        );
-    }
     outln!(
         "\nresult: {}: {}.",
         parts.join(", "),
@@ -217,10 +218,9 @@ fn line(c: &Change) -> String {
         (_, None) => name(c.old).to_owned(),
     };
     let mut s = format!("  {}: {verdicts}", one_line(&c.id, 200));
-    if c.fails && c.new.is_some() {
-        if let Some(d) = c.detail.as_deref().filter(|d| !d.is_empty()) {
-            s.push_str(&format!("\n      {}", one_line(d, 200)));
-        }
+    let detail = c.detail.as_deref().filter(|d| c.fails && !d.is_empty());
+    if let Some(d) = detail.filter(|_| c.new.is_some()) {
+        s.push_str(&format!("\n      {}", one_line(d, 200)));
     }
     s
 }

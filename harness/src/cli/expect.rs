@@ -95,7 +95,11 @@ fn entry(case: &CaseRecord) -> Result<Entry, String> {
             let hint = match case.detail.as_deref().filter(|d| !d.is_empty()) {
                 Some(d) => format!("{}: {}", case.verdict.as_str(), one_line(d, 120)),
                 None if !kinds.is_empty() => {
-                    format!("{}: {}", case.verdict.as_str(), one_line(&kinds.join(", "), 120))
+                    format!(
+                        "{}: {}",
+                        case.verdict.as_str(),
+                        one_line(&kinds.join(", "), 120)
+                    )
                 }
                 None => case.verdict.as_str().to_owned(),
             };
@@ -161,9 +165,7 @@ pub fn expect(args: ExpectArgs) -> Result<ExitCode, Error> {
             one_line(&report.implementation.version, 80),
         ),
         format!("corpus {}).", one_line(&report.suite.corpus_digest, 80)),
-        format!(
-            "Replace each {PLACEHOLDER} reason with why the case fails: mimispec run --expect"
-        ),
+        format!("Replace each {PLACEHOLDER} reason with why the case fails: mimispec run --expect"),
         "refuses this file until none is left. Format: ci/expect.example.yaml.".to_owned(),
     ];
     let text = doc.to_yaml(&header.iter().map(String::as_str).collect::<Vec<_>>());
@@ -179,7 +181,13 @@ pub fn expect(args: ExpectArgs) -> Result<ExitCode, Error> {
         Some(path) => std::fs::write(path, &text).map_err(Error::file(path))?,
         None => out!("{text}"),
     }
-    let entries = |n: usize| if n == 1 { "1 entry".to_owned() } else { format!("{n} entries") };
+    let entries = |n: usize| {
+        if n == 1 {
+            "1 entry".to_owned()
+        } else {
+            format!("{n} entries")
+        }
+    };
     let mut said = vec![format!(
         "{} to write ({PLACEHOLDER})",
         plural(placeholders, "reason")
@@ -192,9 +200,9 @@ pub fn expect(args: ExpectArgs) -> Result<ExitCode, Error> {
     }
     if args.merge.is_some() {
         said.push(format!(
-            "{} kept from {merge_name} (covering {} that fail)",
+            "{} kept from {merge_name} (covering {})",
             entries(doc.failures.len() - placeholders - recorded),
-            plural(covered, "case")
+            plural(covered, "failing case")
         ));
     }
     let target = args

@@ -210,10 +210,7 @@ pub fn to_json(run: &RunResult, ctx: &Context) -> Report {
             *verdicts.entry(*v).or_default() += n;
         }
     }
-    let documents = by_doc
-        .into_iter()
-        .map(|(d, c)| (d.to_owned(), c))
-        .collect();
+    let documents = by_doc.into_iter().map(|(d, c)| (d.to_owned(), c)).collect();
     let cases = run
         .records
         .iter()
@@ -468,9 +465,15 @@ mod tests {
             assert_eq!(serde_json::from_str::<Status>(&text).unwrap(), s);
         }
         for l in Level::ALL {
-            assert_eq!(serde_json::to_string(&l).unwrap(), format!("{:?}", l.as_str()));
+            assert_eq!(
+                serde_json::to_string(&l).unwrap(),
+                format!("{:?}", l.as_str())
+            );
         }
         let err = serde_json::from_str::<Verdict>("\"maybe\"").unwrap_err();
-        assert!(err.to_string().contains("unknown verdict \"maybe\""), "{err}");
+        assert!(
+            err.to_string().contains("unknown verdict \"maybe\""),
+            "{err}"
+        );
     }
 }

@@ -45,7 +45,7 @@ pub struct Change {
     pub id: String,
     pub old: Option<Verdict>,
     pub new: Option<Verdict>,
-    /// The newer record's detail, for failures (null otherwise).
+    /// The newer record's detail (shown for a case that fails).
     pub detail: Option<String>,
     /// Does the case fail the run it is in (NEW's, or OLD's for a removed
     /// case)?

@@ -35,6 +35,10 @@ enum Command {
     Coverage(cli::coverage::CoverageArgs),
     /// Print one case: where it is, what it rests on, its request and answer.
     Show(cli::show::ShowArgs),
+    /// Compare two --json reports: new failures, fixes, cases added and removed.
+    Compare(cli::compare::CompareArgs),
+    /// Write an expectations file listing a --json report's failing cases.
+    Expect(cli::expect::ExpectArgs),
 }
 
 #[derive(Subcommand)]
@@ -65,5 +69,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => cli::schema::schema(args),
         Command::Coverage(args) => cli::coverage::coverage(args),
         Command::Show(args) => cli::show::show(args),
+        Command::Compare(args) => cli::compare::compare(args),
+        Command::Expect(args) => cli::expect::expect(args),
     })
 }

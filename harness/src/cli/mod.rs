@@ -22,7 +22,9 @@ macro_rules! out {
 }
 
 pub mod bench;
+pub mod compare;
 pub mod coverage;
+pub mod expect;
 pub mod run;
 pub mod schema;
 pub mod serve;

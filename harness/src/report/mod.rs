@@ -2,7 +2,7 @@
 
 mod html;
 mod human;
-mod json;
+pub mod json;
 mod junit;
 mod markdown;
 pub mod requirements;

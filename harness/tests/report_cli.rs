@@ -269,7 +269,7 @@ fn compare_refuses_what_is_not_a_report_of_this_format() {
     let dir = tempfile::tempdir().unwrap();
     let good = write(dir.path(), "good.json", &base_report());
     let mut v2 = base_report();
-    v2["format"] = json!("mimispec-report/2");
+    v2["format"] = json!("mimispec-report/99");
     let mut other = base_report();
     other["format"] = json!("junit");
     let mut verdict = base_report();
@@ -288,21 +288,21 @@ fn compare_refuses_what_is_not_a_report_of_this_format() {
         (
             write(dir.path(), "v2.json", &v2),
             format!(
-                "a \"mimispec-report/2\" report, and this mimispec ({}) reads mimispec-report/1 only: use the mimispec that wrote it",
+                "a \"mimispec-report/99\" report, and this mimispec ({}) reads mimispec-report/2 only: use the mimispec that wrote it",
                 env!("CARGO_PKG_VERSION")
             ),
         ),
         (
             write(dir.path(), "other.json", &other),
-            "not a mimispec report: its format is \"junit\", not \"mimispec-report/1\"".into(),
+            "not a mimispec report: its format is \"junit\", not \"mimispec-report/2\"".into(),
         ),
         (
             write(dir.path(), "verdict.json", &verdict),
-            "not a mimispec-report/1 report: at cases[6].verdict: unknown verdict \"maybe\\nnot\", expected one of pass, fail, non-strict, informational, unsupported, expected-fail, unexpected-pass, timeout, crash, protocol-error at line ".into(),
+            "not a mimispec-report/2 report: at cases[6].verdict: unknown verdict \"maybe\\nnot\", expected one of pass, fail, non-strict, informational, unsupported, expected-fail, unexpected-pass, timeout, crash, protocol-error at line ".into(),
         ),
         (
             write(dir.path(), "missing.json", &missing),
-            "not a mimispec-report/1 report: at cases[0]: missing field `verdict`".into(),
+            "not a mimispec-report/2 report: at cases[0]: missing field `verdict`".into(),
         ),
         (
             write(dir.path(), "twice.json", &twice),
@@ -310,7 +310,7 @@ fn compare_refuses_what_is_not_a_report_of_this_format() {
         ),
         (
             write(dir.path(), "no-format.json", &no_format),
-            "not a mimispec report: it has no \"format\" member (\"mimispec-report/1\")".into(),
+            "not a mimispec report: it has no \"format\" member (\"mimispec-report/2\")".into(),
         ),
         (
             write(dir.path(), "array.json", &json!([1])),
@@ -501,11 +501,11 @@ fn expect_lists_what_fails_the_run_and_nothing_else() {
 
     // A report of another format is refused as compare refuses it.
     let mut v2 = base_report();
-    v2["format"] = json!("mimispec-report/2");
+    v2["format"] = json!("mimispec-report/99");
     let path = write(dir.path(), "v2.json", &v2);
     let (code, out, err) = expect(&[path.to_str().unwrap()]);
     assert_eq!((code, out.as_str()), (Some(2), ""));
-    assert!(err.contains("a \"mimispec-report/2\" report"), "{err}");
+    assert!(err.contains("a \"mimispec-report/99\" report"), "{err}");
 }
 
 #[test]

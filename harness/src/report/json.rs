@@ -20,7 +20,7 @@ use crate::verdict::{Finding, Verdict};
 
 /// The format this mimispec writes and reads. The number changes when a
 /// reader of the old format could misread the new one (REPORT.md).
-pub const FORMAT: &str = "mimispec-report/1";
+pub const FORMAT: &str = "mimispec-report/2";
 
 /// A report larger than this is refused: no real run comes near it, and
 /// `compare` must not read /dev/zero to its end.
@@ -41,7 +41,7 @@ pub fn quoted(s: &str, max: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "mimispec report")]
 pub struct Report {
-    /// The format and its version: `mimispec-report/1`.
+    /// The format and its version: `mimispec-report/2`.
     #[schemars(extend("const" = FORMAT))]
     pub format: String,
     pub suite: Suite,
@@ -101,8 +101,20 @@ pub struct Summary {
     pub verdicts: BTreeMap<Verdict, usize>,
     /// The same per document.
     pub documents: BTreeMap<String, BTreeMap<Verdict, usize>>,
+    /// Per op: its verdict counts, passes with another code, cases not sent.
+    pub ops: BTreeMap<String, OpSummary>,
     /// Cases whose verdict fails the run under `options.strict`.
     pub failing: usize,
+}
+
+/// One op's counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OpSummary {
+    pub verdicts: BTreeMap<Verdict, usize>,
+    /// Passes whose rejection carried another code than the suite's.
+    pub other_code: usize,
+    /// Cases not sent: the op or the case's feature is not declared.
+    pub not_sent: usize,
 }
 
 /// How a requirement of the catalogs fared.
@@ -286,6 +298,18 @@ pub fn to_json(run: &RunResult, ctx: &Context) -> Report {
             ok: run.ok(ctx.strict),
             verdicts,
             documents,
+            ops: run
+                .tally_by(|r| r.case.op.as_str())
+                .into_iter()
+                .map(|(op, t)| {
+                    let summary = OpSummary {
+                        verdicts: t.verdicts,
+                        other_code: t.other_code,
+                        not_sent: t.not_sent,
+                    };
+                    (op.to_owned(), summary)
+                })
+                .collect(),
             failing: run
                 .records
                 .iter()
@@ -419,22 +443,9 @@ impl JsonSchema for Level {
     }
 }
 
-/// Every status; the match makes a new one a compile error here.
-const STATUSES: [Status; 4] = {
-    match Status::Met {
-        Status::Met | Status::Failed | Status::Untested | Status::Untestable => {}
-    }
-    [
-        Status::Met,
-        Status::Failed,
-        Status::Untested,
-        Status::Untestable,
-    ]
-};
-
 impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        by_name(d, &STATUSES, Status::as_str, "requirement status")
+        by_name(d, &Status::ALL, Status::as_str, "requirement status")
     }
 }
 
@@ -444,7 +455,7 @@ impl JsonSchema for Status {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        names_schema(&STATUSES, Status::as_str)
+        names_schema(&Status::ALL, Status::as_str)
     }
 }
 
@@ -460,7 +471,7 @@ mod tests {
             assert_eq!(text, format!("{:?}", v.as_str()));
             assert_eq!(serde_json::from_str::<Verdict>(&text).unwrap(), v);
         }
-        for s in STATUSES {
+        for s in Status::ALL {
             let text = serde_json::to_string(&s).unwrap();
             assert_eq!(serde_json::from_str::<Status>(&text).unwrap(), s);
         }

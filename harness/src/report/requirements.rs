@@ -26,6 +26,24 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status; the match makes a new one a compile error here.
+    pub const ALL: [Status; 5] = {
+        match Status::Met {
+            Status::Met
+            | Status::Failed
+            | Status::Untested
+            | Status::InformationalOnly
+            | Status::Untestable => {}
+        }
+        [
+            Status::Met,
+            Status::Failed,
+            Status::Untested,
+            Status::InformationalOnly,
+            Status::Untestable,
+        ]
+    };
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Met => "met",

@@ -23,10 +23,6 @@ pub mod verdict;
 /// The suite's version; with the corpus digest it names what was run.
 pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
-}
-
 /// The features the reference declares: all of them.
 pub fn reference_features() -> Vec<String> {
     ops::FEATURES.iter().map(|f| f.to_string()).collect()

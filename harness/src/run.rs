@@ -175,6 +175,14 @@ impl RunResult {
         self.records.iter().filter(|r| r.was_sent()).count()
     }
 
+    /// Cases that tested something: sent, and not answered `unsupported`.
+    pub fn tested(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r.was_sent() && r.verdict() != Verdict::Unsupported)
+            .count()
+    }
+
     pub fn ok(&self, strict: bool) -> bool {
         !self.records.iter().any(|r| r.verdict().fails_run(strict))
     }

@@ -337,6 +337,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
             crate::report::plural(result.records.len(), "case")
         )));
     }
+    if result.tested() == 0 {
+        return Err(Error::Usage(format!(
+            "nothing was tested: {} answered every one of the {} sent `unsupported`; a run that tests nothing is not a success",
+            crate::diff::one_line(&result.info.name, 80),
+            crate::report::plural(result.sent(), "case")
+        )));
+    }
     Ok(if result.ok(v.strict) {
         ExitCode::SUCCESS
     } else {

@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 
 use super::{Files, LoadError};
 
-/// The corpus compiled into this binary (harness/build.rs).
+/// The corpus compiled into this binary (crate mimispec-vectors).
 pub fn embedded() -> Files {
-    crate::embedded::FILES
+    mimispec_vectors::FILES
         .iter()
         .map(|(p, b)| (p.to_string(), b.to_vec()))
         .collect()
@@ -88,10 +88,14 @@ impl Walk<'_> {
                     continue;
                 }
             };
-            if meta.is_dir() {
-                self.dir(&path, depth + 1);
-            } else if path.extension().is_some_and(|e| e == "md") {
+            let rel = path
+                .strip_prefix(self.root)
+                .map(|r| r.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !mimispec_vectors::is_corpus_path(&rel) {
                 continue;
+            } else if meta.is_dir() {
+                self.dir(&path, depth + 1);
             } else if !meta.is_file() {
                 self.error(
                     &path,

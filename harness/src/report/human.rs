@@ -201,6 +201,8 @@ fn summary(run: &RunResult, ctx: &Context, verbose: bool) -> String {
         .count();
     let result = if run.sent() == 0 {
         "NOTHING TESTED (no case was sent)".to_string()
+    } else if run.tested() == 0 {
+        "NOTHING TESTED (every case sent was answered unsupported)".to_string()
     } else if failing == 0 {
         "ok".to_string()
     } else {

@@ -21,7 +21,7 @@ pub fn to_markdown(run: &RunResult, ctx: &Context) -> String {
         .iter()
         .filter(|r| r.verdict().fails_run(ctx.strict))
         .collect();
-    let result = if run.sent() == 0 {
+    let result = if run.tested() == 0 {
         "nothing tested".to_string()
     } else if failing.is_empty() {
         "ok".to_string()

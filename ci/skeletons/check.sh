@@ -88,7 +88,9 @@ run() {
         tail -n 60 "$work/$lang-$mode.txt" >&2
         return 1
     fi
-    echo "$(python3 "$here/report_check.py" check "$work/$lang-$mode.json" "$work/schemas.json" "$lang $mode") in $(since "$start")"
+    local verdict
+    verdict=$(python3 "$here/report_check.py" check "$work/$lang-$mode.json" "$work/schemas.json" "$lang $mode") || return 1
+    echo "$verdict in $(since "$start")"
 }
 
 passed=0 failed=()

@@ -32,7 +32,7 @@ def as_bytes(value):
     if isinstance(value, str):
         try:
             return value.encode("utf-8")
-        except UnicodeEncodeError as e:  # a lone surrogate from a \\u escape
+        except UnicodeEncodeError as e:  # a lone surrogate from a \u escape
             raise BadInput(f"bytes: {e}") from None
     if isinstance(value, dict) and list(value) == ["$base64"] and isinstance(value["$base64"], str):
         try:
@@ -75,223 +75,223 @@ def unsupported(*read):
 # (a dict) and returns result(...), error(...) or unsupported(...).
 
 
-def immi_msg_id_parse(i):
+def immi_msg_id_parse(inp):
     # input {text}
     # result {id_left, id_right}
     return unsupported()
 
 
-def immi_msg_id_header_parse(i):
+def immi_msg_id_header_parse(inp):
     # input {text}
     # result {msg_id: object, name}
     return unsupported()
 
 
-def immi_disposition_notification_parse(i):
+def immi_disposition_notification_parse(inp):
     # input {text}
     # result {entries: [object]}
     return unsupported()
 
 
-def immi_disposition_notification_build(i):
+def immi_disposition_notification_build(inp):
     # input {entries: [{msg_id, status}]}
     # result {text}
     return unsupported()
 
 
-def immi_datetime_parse(i):
+def immi_datetime_parse(inp):
     # input {text}
     # result {fraction, offset_minutes: integer, unknown_offset: boolean, utc}
     return unsupported()
 
 
-def immi_message_parse(i):
+def immi_message_parse(inp):
     # input {message: bytes}
     # result {body: bytes, content_disposition: object, content_length: integer,
     #     content_type: object, datetime: object, dispositions: [object], expires: object,
     #     expiring: boolean, from: object, headers: [object], in_reply_to, kind, message_id,
     #     supersedes}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def immi_message_summary(i):
+def immi_message_summary(inp):
     # input {message: bytes}
     # result {body: bytes, content_disposition: object, content_type: object, datetime:
     #     object, dispositions: [object], expires: object, expiring: boolean, from: object,
     #     in_reply_to, kind, message_id, supersedes}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def immi_message_build(i):
+def immi_message_build(inp):
     # input {body: bytes, content_disposition?, content_type?, datetime, expires?, from:
     #     {display_name?, uri}, in_reply_to?, message_id, supersedes?}
     # result {message: bytes}
-    body = as_bytes(i["body"])
+    body = as_bytes(inp["body"])
     return unsupported(body)
 
 
-def immi_content_negotiate(i):
+def immi_content_negotiate(inp):
     # input {members: object, message: bytes, required: [string]}
     # result {reason?, render: object, sendable: boolean}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def immi_conversation_apply(i):
+def immi_conversation_apply(inp):
     # input {events: [{message: bytes, sender}], known_reactions?: [string], now}
     # result {ignored: [object], messages: [object], rejected: [object]}
-    messages = [as_bytes(event["message"]) for event in i["events"]]
+    messages = [as_bytes(event["message"]) for event in inp["events"]]
     return unsupported(*messages)
 
 
-def discovery_mssi_parse(i):
+def discovery_mssi_parse(inp):
     # input {text}
     # result {record: object, status, unknown_tags: object} | {reason, status, v}
     return unsupported()
 
 
-def discovery_mui_parse(i):
+def discovery_mui_parse(inp):
     # input {text}
     # result {mui}
     return unsupported()
 
 
-def discovery_enum_domain(i):
+def discovery_enum_domain(inp):
     # input {apex?, number}
     # result {domain}
     return unsupported()
 
 
-def discovery_email_mui(i):
+def discovery_email_mui(inp):
     # input {address, mimix_target}
     # result {mui}
     return unsupported()
 
 
-def discovery_identifier_resolve(i):
+def discovery_identifier_resolve(inp):
     # input {dns: {mimi_type: integer, mimix_type: integer, server, timeout_ms?: integer},
     #     identifier, kind, oracle?}
     # result {mui, services: [object], via}
     return unsupported()
 
 
-def application_mime_content_type_parse(i):
+def application_mime_content_type_parse(inp):
     # input {text}
     # result {parameters: object, subtype, type}
     return unsupported()
 
 
-def application_mime_multipart_parse(i):
+def application_mime_multipart_parse(inp):
     # input {entity: bytes}
     # result {boundary, epilogue?: bytes, parts: [bytes], preamble?: bytes}
-    entity = as_bytes(i["entity"])
+    entity = as_bytes(inp["entity"])
     return unsupported(entity)
 
 
-def application_mime_wrapper_wrap(i):
+def application_mime_wrapper_wrap(inp):
     # input {entity: bytes}
     # result {entity: bytes}
-    entity = as_bytes(i["entity"])
+    entity = as_bytes(inp["entity"])
     return unsupported(entity)
 
 
-def application_mime_wrapper_unwrap(i):
+def application_mime_wrapper_unwrap(inp):
     # input {depth?: integer, entity: bytes}
     # result {entity: bytes, layers: integer}
-    entity = as_bytes(i["entity"])
+    entity = as_bytes(inp["entity"])
     return unsupported(entity)
 
 
-def application_mime_wrapper_describe(i):
+def application_mime_wrapper_describe(inp):
     # input {entity: bytes}
     # result {contained_type, parameters: object}
-    entity = as_bytes(i["entity"])
+    entity = as_bytes(inp["entity"])
     return unsupported(entity)
 
 
-def application_mime_entity_transfer_encoding(i):
+def application_mime_entity_transfer_encoding(inp):
     # input {entity: bytes}
     # result {transfer_encoding}
-    entity = as_bytes(i["entity"])
+    entity = as_bytes(inp["entity"])
     return unsupported(entity)
 
 
-def application_mime_entity_data_class(i):
+def application_mime_entity_data_class(inp):
     # input {entity: bytes}
     # result {class, long_lines: boolean}
-    entity = as_bytes(i["entity"])
+    entity = as_bytes(inp["entity"])
     return unsupported(entity)
 
 
-def application_mime_parts_list(i):
+def application_mime_parts_list(inp):
     # input {message: bytes}
     # result {parts: [object]}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def application_mime_wrappers_list(i):
+def application_mime_wrappers_list(inp):
     # input {message: bytes}
     # result {wrappers: [bytes]}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def application_mime_gateway_process(i):
+def application_mime_gateway_process(inp):
     # input {action, message: bytes}
     # result {message: bytes}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def pep_version_choose(i):
+def pep_version_choose(inp):
     # input {peer_version}
     # result {send}
     return unsupported()
 
 
-def pep_message_wrap(i):
+def pep_message_wrap(inp):
     # input {message: bytes, recipient_key: bytes, sender_key: bytes, version}
     # result {message: bytes}
-    message = as_bytes(i["message"])
-    recipient_key = as_bytes(i["recipient_key"])
-    sender_key = as_bytes(i["sender_key"])
+    message = as_bytes(inp["message"])
+    recipient_key = as_bytes(inp["recipient_key"])
+    sender_key = as_bytes(inp["sender_key"])
     return unsupported(message, recipient_key, sender_key)
 
 
-def pep_message_unwrap(i):
+def pep_message_unwrap(inp):
     # input {message: bytes, recipient_key: bytes}
     # result {body: object, forwarded_attachments: integer, headers: [[string, string]],
     #     sender_fpr, subject, version_detected, wrapped_info}
-    message = as_bytes(i["message"])
-    recipient_key = as_bytes(i["recipient_key"])
+    message = as_bytes(inp["message"])
+    recipient_key = as_bytes(inp["recipient_key"])
     return unsupported(message, recipient_key)
 
 
-def pep_message_structure(i):
+def pep_message_structure(inp):
     # input {message: bytes}
     # result {content_type, header_names: [string], parts: [object], protocol, subject,
     #     subject_8bit: boolean}
-    message = as_bytes(i["message"])
+    message = as_bytes(inp["message"])
     return unsupported(message)
 
 
-def pep_message_peer_version(i):
+def pep_message_peer_version(inp):
     # input {message: bytes, recipient_key: bytes}
     # result {peer_version}
-    message = as_bytes(i["message"])
-    recipient_key = as_bytes(i["recipient_key"])
+    message = as_bytes(inp["message"])
+    recipient_key = as_bytes(inp["recipient_key"])
     return unsupported(message, recipient_key)
 
 
-def pep_message_signature(i):
+def pep_message_signature(inp):
     # input {message: bytes, recipient_key: bytes, sender_key: bytes}
     # result {signature}
-    message = as_bytes(i["message"])
-    recipient_key = as_bytes(i["recipient_key"])
-    sender_key = as_bytes(i["sender_key"])
+    message = as_bytes(inp["message"])
+    recipient_key = as_bytes(inp["recipient_key"])
+    sender_key = as_bytes(inp["sender_key"])
     return unsupported(message, recipient_key, sender_key)
 
 

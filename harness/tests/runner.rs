@@ -1126,6 +1126,29 @@ fn no_silent_loss_of_coverage() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("result: NOTHING TESTED"));
     assert!(text(&out.stderr).contains("no case was sent"));
+    // Every case sent answered `unsupported` (the Python skeleton): nothing
+    // was tested either.
+    let skeleton = manifest_dir().join("../ci/skeletons/python/adapter.py");
+    let imp = format!("python3 {}", skeleton.display());
+    let out = mimispec(&[
+        "run",
+        "--impl",
+        &imp,
+        "--filter",
+        "immi-content/msg-id/atext",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout)
+            .contains("result: NOTHING TESTED (every case sent was answered unsupported)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("nothing was tested"),
+        "{}",
+        text(&out.stderr)
+    );
     // --list --impl lists what that implementation would be sent.
     let out = mimispec(&[
         "run",

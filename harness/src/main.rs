@@ -35,6 +35,8 @@ enum Command {
     Coverage(cli::coverage::CoverageArgs),
     /// Print one case: where it is, what it rests on, its request and answer.
     Show(cli::show::ShowArgs),
+    /// Check an adapter before a run, and say what to fix.
+    Doctor(cli::doctor::DoctorArgs),
 }
 
 #[derive(Subcommand)]
@@ -65,5 +67,6 @@ fn main() -> ExitCode {
         Command::Schema(args) => cli::schema::schema(args),
         Command::Coverage(args) => cli::coverage::coverage(args),
         Command::Show(args) => cli::show::show(args),
+        Command::Doctor(args) => cli::doctor::doctor(args),
     })
 }

@@ -23,6 +23,7 @@ macro_rules! out {
 
 pub mod bench;
 pub mod coverage;
+pub mod doctor;
 pub mod run;
 pub mod schema;
 pub mod serve;

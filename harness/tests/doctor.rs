@@ -241,7 +241,8 @@ fn an_unflushed_hello_says_flush() {
 
 #[test]
 fn unflushed_answers_say_flush() {
-    let d = doctor(&broken("unflushed-answers"), &["--timeout", "0.5"]);
+    let imp = broken("unflushed-answers");
+    let d = doctor(&imp, &["--timeout", "0.5"]);
     d.assert_line(
         "answer immi.msg_id.parse",
         "FAIL",
@@ -254,6 +255,15 @@ fn unflushed_answers_say_flush() {
     d.assert_line("answers", "warn", &["1 more op not sent"]);
     // One-shot mode closes stdin after the case: the buffer comes out.
     d.assert_line("one-shot", "ok", &[]);
+    // A --timeout it needed here goes into the run it is told to make next.
+    let d = doctor(&imp, &["--one-shot", "--timeout", "5"]);
+    assert!(
+        d.stdout.ends_with(&format!(
+            "next: mimispec run --impl '{imp}' --one-shot --timeout 5\n"
+        )),
+        "{}",
+        d.stdout
+    );
 }
 
 #[test]
@@ -263,7 +273,10 @@ fn a_process_that_ends_after_one_case_fails_persistent() {
         "persistent",
         "FAIL",
         &[
-            "the process ended after answering 1 case (no answer: it exited with status 0)",
+            // Whether the write of the next request or the read of its
+            // answer notices first is a race: both say how it ended.
+            "the process ended after answering 1 case (",
+            "it exited with status 0), and the next case went to a new process",
             "keep reading stdin and answer every line until stdin ends",
         ],
     );
@@ -279,6 +292,47 @@ fn a_process_that_ends_after_one_case_fails_persistent() {
     assert_eq!(d.code, Some(0), "{}", d.stdout);
     d.assert_line("one-shot", "ok", &["each of the 4 processes"]);
     assert!(d.checks().all(|(_, c, _)| c != "persistent"));
+}
+
+#[test]
+fn a_wrong_result_is_a_warning_that_shows_the_rerun() {
+    // The `wrong` mode case-folds an id-right that holds "UPPER".
+    let dir = tempfile::tempdir().unwrap();
+    let msg_id = dir.path().join("immi-content/msg-id");
+    std::fs::create_dir_all(&msg_id).unwrap();
+    std::fs::write(
+        msg_id.join("case.yaml"),
+        r#"document: immi-content
+section: "5.1"
+op: immi.msg_id.parse
+level: MUST
+cases:
+  - name: right-keeps-case
+    description: id-right is kept as written, not case-folded.
+    input: {text: "<a@UPPER.example>"}
+    expect: {result: {id_left: a, id_right: UPPER.example}}
+"#,
+    )
+    .unwrap();
+    let imp = broken("wrong");
+    let d = doctor(&imp, &["--vectors", dir.path().to_str().unwrap()]);
+    assert_eq!(d.code, Some(0), "{}", d.stdout);
+    d.assert_line(
+        "answer immi.msg_id.parse",
+        "warn",
+        &[
+            "immi-content/msg-id/case#right-keeps-case answered in",
+            "but the case fails",
+            &format!(
+                "mimispec run --impl '{imp}' --filter 'immi-content/msg-id/case#right-keeps-case' shows the diff"
+            ),
+        ],
+    );
+    d.assert_line(
+        "answer immi.msg_id_header.parse",
+        "warn",
+        &["not checked: the corpus has no case of this op that it would be sent"],
+    );
 }
 
 #[test]

@@ -41,6 +41,8 @@ const MAX_STRAYS: usize = 1000;
 const MAX_PROBES: usize = 8;
 /// Characters of an implementation's line shown.
 const SHOWN: usize = 200;
+/// `mimispec run`'s default for both timeouts.
+const DEFAULT_TIMEOUT: f64 = 10.0;
 
 #[derive(clap::Args, Debug)]
 pub struct DoctorArgs {
@@ -53,10 +55,10 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub one_shot: bool,
     /// Seconds to wait for each answer.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT, value_name = "SECONDS")]
     pub timeout: f64,
     /// Seconds to wait for the hello.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT, value_name = "SECONDS")]
     pub handshake_timeout: f64,
     /// Take the cases it sends from DIR instead of the corpus built in.
     #[arg(long, value_name = "DIR")]
@@ -166,6 +168,15 @@ impl Lines {
             if args.one_shot {
                 words.push("--one-shot".into());
             }
+            // What it needed here, it needs in a run.
+            for (flag, value) in [
+                ("--timeout", args.timeout),
+                ("--handshake-timeout", args.handshake_timeout),
+            ] {
+                if value != DEFAULT_TIMEOUT {
+                    words.extend([flag.to_string(), value.to_string()]);
+                }
+            }
             outln!(
                 "result: ok ({counts}); next: {}",
                 one_line(&shell_words::join(words), SHOWN)
@@ -248,7 +259,6 @@ fn check(cfg: &ExternalConfig, corpus: &Corpus, out: &mut Lines) {
         return;
     }
     let sent = check_answers(&known, corpus, &mut main, &opts, out);
-    let mut other = None;
     match cfg.mode {
         Mode::Persistent => {
             check_persistent(&sent, corpus, &mut main, &opts, out);
@@ -258,26 +268,27 @@ fn check(cfg: &ExternalConfig, corpus: &Corpus, out: &mut Lines) {
             });
             one_shot.claimed = main.claimed.clone();
             check_one_shot(sent.first().copied(), &mut one_shot, &opts, out);
-            other = Some(one_shot);
+            main.strays.absorb(&one_shot.strays);
+            main.stderr.absorb(&one_shot.stderr);
         }
         Mode::OneShot => {
             let n = main.exits + main.lingered.len();
             match main.lingered.first() {
                 None if n == 0 => out.skip(&["one-shot"], "no process answered"),
-                None => out.line(
-                    Tag::Ok,
-                    "one-shot",
-                    &format!(
-                        "each of the {n} processes answered its line and exited once its stdin closed"
-                    ),
-                ),
+                None => {
+                    let each = match n {
+                        1 => "its one process".to_string(),
+                        n => format!("each of the {n} processes"),
+                    };
+                    out.line(
+                        Tag::Ok,
+                        "one-shot",
+                        &format!("{each} answered its line and exited once its stdin closed"),
+                    )
+                }
                 Some(what) => out.line(Tag::Warn, "one-shot", &linger_text(what)),
             }
         }
-    }
-    if let Some(o) = &mut other {
-        main.strays.absorb(&o.strays);
-        main.stderr.absorb(&o.stderr);
     }
     main.strays.report(out);
     check_latency(&main, corpus, cfg, out);
@@ -454,7 +465,7 @@ fn check_answers<'c>(
             out.line(
                 Tag::Warn,
                 &check,
-                "not checked: the corpus has no case of this op that needs only the features it declares",
+                "not checked: the corpus has no case of this op that it would be sent",
             );
             continue;
         };
@@ -462,7 +473,7 @@ fn check_answers<'c>(
         if record.verdict() == Verdict::Timeout {
             timeouts += 1;
         }
-        let (tag, text) = answer_text(&record, &main.note, main.cfg.mode);
+        let (tag, text) = answer_text(&record, &main.note, &main.cfg);
         out.line(tag, &check, &text);
         sent.push(case);
     }
@@ -470,8 +481,8 @@ fn check_answers<'c>(
 }
 
 /// The line for one case's answer: how it went, and what to fix.
-fn answer_text(r: &Record, note: &Note, mode: Mode) -> (Tag, String) {
-    let id = &r.case.id;
+fn answer_text(r: &Record, note: &Note, cfg: &ExternalConfig) -> (Tag, String) {
+    let (id, mode) = (&r.case.id, cfg.mode);
     let finding = r.judgement.findings.first();
     let again = if note.retried {
         " (asked of a new process: the one before had ended, see persistent)"
@@ -579,9 +590,20 @@ fn answer_text(r: &Record, note: &Note, mode: Mode) -> (Tag, String) {
             (
                 Tag::Warn,
                 format!(
-                    "{id} answered in {}, but the case fails ({}): the protocol works, the result does not; mimispec run --filter '{id}' with this --impl shows the diff{again}",
+                    "{id} answered in {}, but the case fails ({}): the protocol works, the result does not; {} shows the diff{again}",
                     dur(r.duration),
-                    one_line(&detail, 400)
+                    one_line(&detail, 400),
+                    one_line(
+                        &shell_words::join([
+                            "mimispec",
+                            "run",
+                            "--impl",
+                            &cfg.command_line(),
+                            "--filter",
+                            id,
+                        ]),
+                        SHOWN * 2
+                    )
                 ),
             )
         }
@@ -690,14 +712,13 @@ fn check_one_shot(case: Option<&Case>, os: &mut Session, opts: &RunOptions, out:
     }
     drop(p);
     let r = run_case(os, case, opts);
-    let (tag, text) = answer_text(&r, &os.note, Mode::OneShot);
+    let (tag, text) = answer_text(&r, &os.note, &os.cfg);
     if tag == Tag::Fail {
         out.line(
             Tag::Warn,
             "one-shot",
             &format!(
-                "a process given only {}: {text}; in one-shot mode a process reads one line, a hello or a case, answers it and exits{only}",
-                r.case.id
+                "a case alone in a process: {text}; in one-shot mode a process reads one line, a hello or a case, answers it and exits{only}"
             ),
         );
     } else if let Some(what) = os.lingered.first() {

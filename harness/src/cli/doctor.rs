@@ -32,9 +32,10 @@ const EXIT_GRACE: Duration = Duration::from_secs(1);
 /// How long to wait, once stdin is closed, for an answer that did not come
 /// in time: a buffered stdout is written out when the process exits.
 const FLUSH_GRACE: Duration = Duration::from_secs(1);
-/// After this many timeouts the remaining ops are not sent: each costs
-/// `--timeout`, and the fix is the same.
-const MAX_TIMEOUTS: usize = 2;
+/// After this many stalls (an answer that timed out, a process that did not
+/// start again) the remaining ops are not sent: each costs a timeout, and
+/// the fix is the same.
+const MAX_STALLS: usize = 2;
 /// Stdout lines that are not protocol lines skipped while waiting for one.
 const MAX_STRAYS: usize = 1000;
 /// Unknown names probed for an answer under the nearest known one.
@@ -447,14 +448,14 @@ fn check_answers<'c>(
     out: &mut Lines,
 ) -> Vec<&'c Case> {
     let mut sent = Vec::new();
-    let mut timeouts = 0;
+    let mut stalls = 0;
     for (i, op) in known.iter().enumerate() {
-        if timeouts >= MAX_TIMEOUTS {
+        if stalls >= MAX_STALLS {
             out.line(
                 Tag::Warn,
                 "answers",
                 &format!(
-                    "{} not sent: {MAX_TIMEOUTS} answers timed out already, each costing --timeout; fix that first",
+                    "{} not sent: {MAX_STALLS} cases stalled already (no answer in time, or no new process), each costing a timeout; fix that first",
                     plural(known.len() - i, "more op")
                 ),
             );
@@ -470,8 +471,8 @@ fn check_answers<'c>(
             continue;
         };
         let record = run_case(main, case, opts);
-        if record.verdict() == Verdict::Timeout {
-            timeouts += 1;
+        if record.verdict() == Verdict::Timeout || main.note.not_started.is_some() {
+            stalls += 1;
         }
         let (tag, text) = answer_text(&record, &main.note, &main.cfg);
         out.line(tag, &check, &text);
@@ -541,6 +542,13 @@ fn answer_text(r: &Record, note: &Note, cfg: &ExternalConfig) -> (Tag, String) {
             (Tag::Fail, text)
         }
         Verdict::Crash => match finding {
+            _ if note.not_started.is_some() => (
+                Tag::Fail,
+                format!(
+                    "{id} not sent: no new process started for it after the case before: {}",
+                    one_line(note.not_started.as_deref().unwrap_or_default(), 400)
+                ),
+            ),
             Some(Finding::HarnessFault { what }) => (
                 Tag::Warn,
                 format!("{id} not sent: {what} (mimispec's fault, not the adapter's)"),
@@ -977,6 +985,8 @@ struct Note {
     stderr_head: String,
     /// The process before had ended: the case was asked of a new one.
     retried: bool,
+    /// No process could be started for it, and why.
+    not_started: Option<String>,
 }
 
 enum Got {
@@ -1247,6 +1257,7 @@ impl Session {
                         let outcome = Outcome::Crash(format!(
                             "could not start the implementation again: {e}"
                         ));
+                        self.note.not_started = Some(e);
                         let answer = Answer {
                             outcome,
                             stderr: String::new(),

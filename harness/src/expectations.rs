@@ -253,9 +253,7 @@ impl Expectations {
             if known.contains(to) {
                 return Ok(());
             }
-            let near = known
-                .iter()
-                .min_by_key(|k| strsim::levenshtein(k, to))
+            let near = crate::diff::nearest(to, known.iter().map(|k| k.as_ref()))
                 .map(|k| format!(" (the nearest is {k})"))
                 .unwrap_or_default();
             Err(err(format!(

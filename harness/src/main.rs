@@ -39,6 +39,8 @@ enum Command {
     Compare(cli::compare::CompareArgs),
     /// Write an expectations file listing a --json report's failing cases.
     Expect(cli::expect::ExpectArgs),
+    /// Check an adapter before a run, and say what to fix.
+    Doctor(cli::doctor::DoctorArgs),
 }
 
 #[derive(Subcommand)]
@@ -71,5 +73,6 @@ fn main() -> ExitCode {
         Command::Show(args) => cli::show::show(args),
         Command::Compare(args) => cli::compare::compare(args),
         Command::Expect(args) => cli::expect::expect(args),
+        Command::Doctor(args) => cli::doctor::doctor(args),
     })
 }

@@ -24,6 +24,7 @@ macro_rules! out {
 pub mod bench;
 pub mod compare;
 pub mod coverage;
+pub mod doctor;
 pub mod expect;
 pub mod run;
 pub mod schema;

@@ -20,11 +20,8 @@ pub struct ShowArgs {
 pub fn show(args: ShowArgs) -> Result<ExitCode, Error> {
     let corpus = load_corpus(args.vectors.as_deref())?;
     let Some(c) = corpus.cases.iter().find(|c| c.id == args.id) else {
-        let near = corpus
-            .cases
-            .iter()
-            .min_by_key(|c| strsim::levenshtein(&c.id, &args.id))
-            .map(|c| format!(" (the nearest is {})", c.id))
+        let near = crate::diff::nearest(&args.id, corpus.cases.iter().map(|c| c.id.as_str()))
+            .map(|id| format!(" (the nearest is {id})"))
             .unwrap_or_default();
         return Err(Error::Usage(format!("no case {:?}{near}", args.id)));
     };

@@ -13,6 +13,14 @@
 //! `spawner DIR` answers through the reference, and for every case first
 //! starts a process that leaves its group (setsid) and records its pid in
 //! DIR.
+//!
+//! Modes for `mimispec doctor`, each otherwise answering through the
+//! reference: `banner` writes a line to stdout before its hello;
+//! `unflushed` never flushes stdout (it comes out at exit, as a piped
+//! stdout does in many languages), `unflushed-answers` flushes only its
+//! hello; `one-case` exits after its first answer; `wrong-ids` answers
+//! under another id; `slow` takes 1.1 s per answer; `linger` does not exit
+//! when stdin ends.
 
 use std::io::{BufRead, Write};
 
@@ -22,7 +30,18 @@ use serde_json::{Value, json};
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
     let stdin = std::io::stdin();
-    let mut out = std::io::stdout();
+    let mut out: Box<dyn Write> = if mode.starts_with("unflushed") {
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout(),
+        ))
+    } else {
+        Box::new(std::io::stdout())
+    };
+    if mode == "banner" {
+        writeln!(out, "broken-adapter 1.0 ready").unwrap();
+        out.flush().unwrap();
+    }
     if mode == "deaf" {
         // Says hello unasked, and never reads a byte.
         let hello = json!({"type": "hello", "protocol": 1, "implementation": {"name": "deaf", "version": "1"}, "ops": ["immi.msg_id.parse"]});
@@ -69,7 +88,9 @@ fn main() {
             };
             let hello = json!({"type": "hello", "protocol": 1, "implementation": {"name": name, "version": version}, "ops": ops});
             writeln!(out, "{hello}").unwrap();
-            out.flush().unwrap();
+            if mode != "unflushed" {
+                out.flush().unwrap();
+            }
             continue;
         }
         let id = req["id"].as_str().unwrap_or_default().to_owned();
@@ -127,8 +148,21 @@ fn main() {
                 _ => {}
             }
         }
+        match mode.as_str() {
+            "wrong-ids" => answer["id"] = json!("1"),
+            "slow" => std::thread::sleep(std::time::Duration::from_millis(1100)),
+            _ => {}
+        }
         writeln!(out, "{answer}").unwrap();
-        out.flush().unwrap();
+        if !mode.starts_with("unflushed") {
+            out.flush().unwrap();
+        }
+        if mode == "one-case" {
+            std::process::exit(0);
+        }
+    }
+    if mode == "linger" {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
     }
 }
 

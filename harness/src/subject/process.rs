@@ -40,6 +40,16 @@ pub fn kill_all_children() {
     for pgid in live.iter() {
         let _ = killpg(Pid::from_raw(*pgid), Signal::SIGKILL);
     }
+    // A killed process hands its children to us only once it has exited:
+    // sweep after that, or a descendant that left its group is missed.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline
+        && processes()
+            .iter()
+            .any(|p| live.contains(&p.pgid) && p.state != 'Z')
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     sweep_strays(&live);
 }
 
@@ -80,8 +90,16 @@ fn sweep_strays(live: &BTreeSet<i32>) -> usize {
     swept
 }
 
-/// `(pid, pgid)` of every process whose parent is `parent`, from /proc.
-fn children_of(parent: i32) -> Vec<(i32, i32)> {
+/// One line of /proc/PID/stat, the fields the sweep needs.
+struct Proc {
+    pid: i32,
+    ppid: i32,
+    pgid: i32,
+    state: char,
+}
+
+/// Every process on the machine, from /proc.
+fn processes() -> Vec<Proc> {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -99,17 +117,30 @@ fn children_of(parent: i32) -> Vec<(i32, i32)> {
             continue;
         };
         let fields: Vec<&str> = rest.split(' ').collect();
-        let (Some(ppid), Some(pgid)) = (
+        let (Some(state), Some(ppid), Some(pgid)) = (
+            fields.first().and_then(|f| f.chars().next()),
             fields.get(1).and_then(|f| f.parse::<i32>().ok()),
             fields.get(2).and_then(|f| f.parse::<i32>().ok()),
         ) else {
             continue;
         };
-        if ppid == parent {
-            out.push((pid, pgid));
-        }
+        out.push(Proc {
+            pid,
+            ppid,
+            pgid,
+            state,
+        });
     }
     out
+}
+
+/// `(pid, pgid)` of every process whose parent is `parent`.
+fn children_of(parent: i32) -> Vec<(i32, i32)> {
+    processes()
+        .into_iter()
+        .filter(|p| p.ppid == parent)
+        .map(|p| (p.pid, p.pgid))
+        .collect()
 }
 
 /// Why a request could not be written.

@@ -593,6 +593,129 @@ fn the_committed_op_schemas_are_the_generated_ones() {
 }
 
 /// The text of PROTOCOL.md's section for `op`, up to the next heading.
+/// The catalog ids PROTOCOL.md cites in its op sections, each with the
+/// keyword in force where it is cited: the last MUST, SHOULD or MAY read,
+/// a bullet of a list starting from the list's keyword, and a keyword
+/// inside parentheses holding only until they close.
+fn protocol_citations(protocol: &str) -> Vec<(String, String, Option<&'static str>)> {
+    let mut out = Vec::new();
+    for section in protocol.split("\n### ").skip(1) {
+        let title = section.lines().next().unwrap_or_default().to_owned();
+        let (mut kw, mut list_kw, mut in_list, mut parens): (Option<&str>, _, _, Vec<_>) =
+            (None, None, false, Vec::new());
+        for line in section.lines().skip(1) {
+            if line.starts_with("- ") {
+                if !in_list {
+                    list_kw = kw;
+                    in_list = true;
+                }
+                kw = list_kw;
+                parens.clear();
+            } else if !line.is_empty() && !line.starts_with(' ') {
+                in_list = false;
+            }
+            let mut rest = line;
+            while let Some(c) = rest.chars().next() {
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase())
+                    .collect();
+                let at_word_start = !word.is_empty()
+                    && line[..line.len() - rest.len()]
+                        .chars()
+                        .last()
+                        .is_none_or(|p| !p.is_ascii_alphanumeric() && p != '-');
+                let after = &rest[word.len()..];
+                let whole = after
+                    .chars()
+                    .next()
+                    .is_none_or(|n| !n.is_ascii_alphanumeric() && n != '-');
+                if at_word_start && whole {
+                    if let Some(k) = ["MUST", "SHOULD", "MAY"].into_iter().find(|k| *k == word) {
+                        kw = Some(k);
+                    }
+                }
+                if c == '(' {
+                    parens.push(kw);
+                } else if c == ')' {
+                    if let Some(k) = parens.pop() {
+                        kw = k;
+                    }
+                } else if c == '[' {
+                    if let Some(end) = rest.find(']') {
+                        let ids: Vec<&str> = rest[1..end].split(", ").collect();
+                        let is_id = |i: &str| {
+                            ["IMMI-", "DISCOVERY-", "AMIME-", "PEP-"]
+                                .iter()
+                                .any(|p| i.starts_with(p))
+                                && i.chars().all(|c| {
+                                    c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'
+                                })
+                        };
+                        if ids.iter().all(|i| is_id(i)) {
+                            for i in ids {
+                                out.push((title.clone(), i.to_owned(), kw));
+                            }
+                            rest = &rest[end..];
+                        }
+                    }
+                }
+                let step = if word.is_empty() {
+                    c.len_utf8()
+                } else {
+                    word.len()
+                };
+                rest = &rest[step.min(rest.len())..];
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn protocol_md_rules_agree_with_the_catalogs() {
+    let protocol = std::fs::read_to_string(manifest_dir().join("PROTOCOL.md")).unwrap();
+    let corpus = Corpus::embedded().unwrap();
+    let catalogs = mimispec::corpus::requirements::load(&corpus).unwrap();
+    let reqs: BTreeMap<&str, &mimispec::corpus::requirements::Requirement> = catalogs
+        .values()
+        .flatten()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let cited = protocol_citations(&protocol);
+    assert!(cited.len() > 50, "{cited:?}");
+    let mut wrong = Vec::new();
+    for (title, id, kw) in &cited {
+        let Some(r) = reqs.get(id.as_str()) else {
+            wrong.push(format!("{title}: [{id}] is in no catalog"));
+            continue;
+        };
+        // The rule's keyword is the requirement's level: MUST for MUST.
+        if let Some(kw) = kw {
+            if (*kw == "MUST") != (r.level == mimispec::corpus::Level::Must) {
+                wrong.push(format!(
+                    "{title}: [{id}] is cited under {kw}, its catalog level is {}",
+                    r.level.as_str()
+                ));
+            }
+        }
+        // An op's rule is tested by a graded case of that op.
+        if let Some(op) = title.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+            let tested = corpus.cases.iter().any(|c| {
+                c.op == op
+                    && c.level != mimispec::corpus::Level::Informational
+                    && c.requirements.iter().any(|x| x == id)
+            });
+            if !tested {
+                wrong.push(format!(
+                    "{title}: [{id}] is tested by no graded case of {op}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 fn op_section<'a>(protocol: &'a str, op: &str) -> &'a str {
     let head = format!("\n### `{op}`\n");
     let start = protocol

@@ -630,10 +630,11 @@ fn protocol_citations(protocol: &str) -> Vec<(String, String, Option<&'static st
                     .chars()
                     .next()
                     .is_none_or(|n| !n.is_ascii_alphanumeric() && n != '-');
-                if at_word_start && whole {
-                    if let Some(k) = ["MUST", "SHOULD", "MAY"].into_iter().find(|k| *k == word) {
-                        kw = Some(k);
-                    }
+                if at_word_start
+                    && whole
+                    && let Some(k) = ["MUST", "SHOULD", "MAY"].into_iter().find(|k| *k == word)
+                {
+                    kw = Some(k);
                 }
                 if c == '(' {
                     parens.push(kw);
@@ -641,23 +642,22 @@ fn protocol_citations(protocol: &str) -> Vec<(String, String, Option<&'static st
                     if let Some(k) = parens.pop() {
                         kw = k;
                     }
-                } else if c == '[' {
-                    if let Some(end) = rest.find(']') {
-                        let ids: Vec<&str> = rest[1..end].split(", ").collect();
-                        let is_id = |i: &str| {
-                            ["IMMI-", "DISCOVERY-", "AMIME-", "PEP-"]
-                                .iter()
-                                .any(|p| i.starts_with(p))
-                                && i.chars().all(|c| {
-                                    c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'
-                                })
-                        };
-                        if ids.iter().all(|i| is_id(i)) {
-                            for i in ids {
-                                out.push((title.clone(), i.to_owned(), kw));
-                            }
-                            rest = &rest[end..];
+                } else if c == '['
+                    && let Some(end) = rest.find(']')
+                {
+                    let ids: Vec<&str> = rest[1..end].split(", ").collect();
+                    let is_id = |i: &str| {
+                        ["IMMI-", "DISCOVERY-", "AMIME-", "PEP-"]
+                            .iter()
+                            .any(|p| i.starts_with(p))
+                            && i.chars()
+                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+                    };
+                    if ids.iter().all(|i| is_id(i)) {
+                        for i in ids {
+                            out.push((title.clone(), i.to_owned(), kw));
                         }
+                        rest = &rest[end..];
                     }
                 }
                 let step = if word.is_empty() {
@@ -691,13 +691,13 @@ fn protocol_md_rules_agree_with_the_catalogs() {
             continue;
         };
         // The rule's keyword is the requirement's level: MUST for MUST.
-        if let Some(kw) = kw {
-            if (*kw == "MUST") != (r.level == mimispec::corpus::Level::Must) {
-                wrong.push(format!(
-                    "{title}: [{id}] is cited under {kw}, its catalog level is {}",
-                    r.level.as_str()
-                ));
-            }
+        if let Some(kw) = kw
+            && (*kw == "MUST") != (r.level == mimispec::corpus::Level::Must)
+        {
+            wrong.push(format!(
+                "{title}: [{id}] is cited under {kw}, its catalog level is {}",
+                r.level.as_str()
+            ));
         }
         // An op's rule is tested by a graded case of that op.
         if let Some(op) = title.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {

@@ -193,6 +193,10 @@ pub struct RunArgs {
     /// Write an HTML report here, to publish.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// With --html: link vector files to BASE + vectors/<file>#L<line>
+    /// (e.g. https://host/repo/blob/REV/).
+    #[arg(long, value_name = "BASE", requires = "html")]
+    pub source_url: Option<String>,
     /// Show every case that is not a plain pass, informational ones too.
     #[arg(long, short)]
     pub verbose: bool,
@@ -237,6 +241,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         return Err(Error::Usage("--jobs must be 1 or more".into()));
     }
     let types = v.types()?;
+    let source_url = match &args.source_url {
+        Some(base) => Some(report::check_source_url(base).map_err(Error::Usage)?),
+        None => None,
+    };
     let (spec, mode) = v.subject()?;
     if args.list {
         return list(&cases, v.implementation.as_ref().map(|_| &spec));
@@ -272,6 +280,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     } else {
         ProgressBar::hidden()
     };
+    let expectations = judge.expectations.clone();
     let opts = RunOptions { judge, jobs, types };
     let result = execute(&cases, &spec, &opts, &progress)?;
     progress.finish_and_clear();
@@ -285,6 +294,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         requirements: crate::corpus::requirements::load(&corpus)
             .map(|c| c.into_values().flatten().collect())
             .unwrap_or_default(),
+        page: report::Page {
+            files: corpus.files.clone(),
+            register: crate::corpus::register::load(&corpus).unwrap_or_default(),
+            expectations,
+            source_url,
+        },
     };
     let human = Human {
         ctx: &ctx,

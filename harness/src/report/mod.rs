@@ -6,7 +6,7 @@ mod json;
 mod junit;
 pub mod requirements;
 
-pub use html::{escape as escape_html, to_html};
+pub use html::{Page, check_source_url, to_html};
 pub use human::{Human, summary};
 pub use json::to_json;
 pub use junit::to_junit;
@@ -25,6 +25,8 @@ pub struct Context {
     pub strict: bool,
     /// The requirements of the documents that have a catalog.
     pub requirements: Vec<crate::corpus::requirements::Requirement>,
+    /// What only the HTML page shows: vector files, register, expectations.
+    pub page: Page,
 }
 
 impl Context {

@@ -195,7 +195,7 @@ mod tests {
         assert_eq!(section("nonesuch", "1"), None);
         for d in crate::ops::documents() {
             assert!(
-                PUBLISHED.iter().any(|(p, _)| p == d),
+                PUBLISHED.iter().any(|(p, _)| *p == d),
                 "{d} has no entry in PUBLISHED"
             );
         }

@@ -506,6 +506,16 @@ fn every_link_is_in_page_or_http() {
         "{stale}"
     );
     assert!(stale.contains("javascript:alert('issue')") && !stale.contains("href=\"javascript"));
+    // The expectations file's entries, each with the verdicts it decided.
+    let table = &html[position(html, "<section id=\"expectations\">")..];
+    let table = &table[..table.find("</section>").unwrap()];
+    let row = |glob: &str| {
+        let at = position(table, &format!("<code>{glob}</code>"));
+        &table[at..at + table[at..].find("</tr>").unwrap()]
+    };
+    assert!(row(LISTED).contains("1 expected-fail"), "{table}");
+    assert!(row(LISTED).contains("href=\"https://tracker.example/issues/7?a=1&amp;b=2\""));
+    assert!(row(STALE).contains("1 unexpected-pass"), "{table}");
     // Sections link to the documents the seeds name; the p≡p page has none.
     assert!(hrefs.contains(
         &"https://datatracker.ietf.org/doc/html/draft-mahy-dispatch-immi-content-00#section-5.1"

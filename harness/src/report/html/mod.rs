@@ -1,13 +1,13 @@
 //! `--html`: one self-contained page for one implementation, to publish.
 //!
-//! Failures first, with an index; the ops and features not declared, one
-//! line each; the requirements; the register entries the cases name; then
-//! every case sent, as a tree of document, area (vector file) and
-//! requirement, with counts. A little inline script filters by verdict;
-//! without it everything is shown. maud escapes every interpolation; text
-//! an implementation sent is also bounded as on the terminal, with control
-//! and bidirectional characters shown as escapes. The only links are
-//! in-page anchors and http(s) URLs ([`links`]).
+//! Failures first, with an index; the expectations file; the ops and
+//! features not declared, one line each; the requirements; every case
+//! sent, as a tree of document, area (vector file) and requirement, with
+//! counts; the register entries the cases name. A little inline script
+//! filters by verdict; without it everything is shown. maud escapes every
+//! interpolation; text an implementation sent is also bounded as on the
+//! terminal, with control and bidirectional characters shown as escapes.
+//! The only links are in-page anchors and http(s) URLs ([`links`]).
 
 mod links;
 
@@ -67,11 +67,11 @@ pub fn to_html(run: &RunResult, ctx: &Context) -> String {
                 (view.header())
                 (view.summary())
                 (view.failures())
+                (view.expectations())
                 (view.not_sent())
                 (view.requirements())
-                (view.ambiguities())
-                (view.expectations())
                 (view.cases())
+                (view.ambiguities())
                 script { (PreEscaped(SCRIPT)) }
             }
         }
@@ -208,8 +208,12 @@ struct Area<'r> {
     path: &'r str,
     file: &'r str,
     records: Vec<&'r Record>,
-    groups: Vec<(Option<&'r str>, Vec<(&'r Record, bool)>)>,
+    groups: Vec<Group<'r>>,
 }
+
+/// A requirement (none: the case names none) and its cases, each marked
+/// when this is the first requirement it names (where its block is).
+type Group<'r> = (Option<&'r str>, Vec<(&'r Record, bool)>);
 
 /// Documents, then areas, in corpus order.
 fn tree<'r>(records: &[&'r Record]) -> BTreeMap<&'r str, BTreeMap<&'r str, Area<'r>>> {
@@ -331,9 +335,9 @@ impl<'a> View<'a> {
                     a href="#failures" { "Failures (" (self.failing.len()) ")" }
                     @if unsent > 0 { " · " a href="#not-sent" { "Not sent (" (unsent) ")" } }
                     @if !self.tallies.is_empty() { " · " a href="#requirements" { "Requirements" } }
-                    @if !self.named_entries().is_empty() { " · " a href="#ambiguities" { "Ambiguities" } }
                     @if !self.ctx.page.expectations.failures.is_empty() { " · " a href="#expectations" { "Expectations" } }
                     " · " a href="#cases" { "Cases (" (self.sent.len()) ")" }
+                    @if !self.named_entries().is_empty() { " · " a href="#ambiguities" { "Ambiguities" } }
                 }
                 // Shown by the script; without it there is nothing to filter.
                 form #filter hidden {
@@ -559,7 +563,7 @@ impl<'a> View<'a> {
                         }
                         @let others: Vec<&str> = e.readings.iter().filter(|r| r.name != e.decision).map(|r| r.name.as_str()).collect();
                         @if !others.is_empty() { p { "Other readings: " (others.join(", ")) } }
-                        p { (e.rationale) }
+                        details { summary { "Why" } p { (e.rationale) } }
                     }
                 }
             }
@@ -571,15 +575,24 @@ impl<'a> View<'a> {
         if listed.is_empty() {
             return html! {};
         }
+        // Each case counts under the entry that decides it: the first match.
+        let mut hits: BTreeMap<&str, BTreeMap<Verdict, usize>> = BTreeMap::new();
+        for r in &self.run.records {
+            if let Some(x) = self.ctx.page.expectations.expected_failure(&r.case.id) {
+                *hits
+                    .entry(&x.glob)
+                    .or_default()
+                    .entry(r.verdict())
+                    .or_default() += 1;
+            }
+        }
         html! {
             section #expectations {
                 h2 { "Expectations file" }
                 table {
                     tr { th { "cases" } th { "reason" } th { "issue" } th { "verdicts" } }
                     @for x in listed {
-                        @let hit = counts(self.run.records.iter().filter(|r| {
-                            self.ctx.page.expectations.expected_failure(&r.case.id).is_some_and(|y| y.glob == x.glob)
-                        }));
+                        @let hit = hits.get(x.glob.as_str()).cloned().unwrap_or_default();
                         tr {
                             td { code { (x.glob) } }
                             td { (x.reason) }

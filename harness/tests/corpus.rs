@@ -22,6 +22,7 @@ fn context(kind: &str) -> Context {
         corpus_digest: String::new(),
         strict: true,
         requirements: Vec::new(),
+        page: Default::default(),
     }
 }
 

@@ -416,6 +416,19 @@ fn junit_and_markdown_name_the_failures() {
         md.contains("| immi-content | 7 | 2 | 2 | 1 | 1 | 1 |"),
         "{md}"
     );
+    // Under --source-url each failing case links its vector at its line.
+    let md = dir.path().join("linked.md");
+    wrong_run(&[
+        "--markdown",
+        md.to_str().unwrap(),
+        "--source-url",
+        "https://forge.example/r/blob/abc/",
+    ]);
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(
+        md.contains("(<https://forge.example/r/blob/abc/vectors/immi-content/msg-id/wrong.yaml#L"),
+        "{md}"
+    );
     // A failure's body is the terminal's block: input, diff, rerun line.
     let body = &xml[xml.find("<failure").unwrap()..xml.find("</failure>").unwrap()];
     for want in [

@@ -199,6 +199,10 @@ pub struct RunArgs {
     /// Write a short Markdown report here (a CI job summary, a comment).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// With --html or --markdown: link vector files to BASE +
+    /// vectors/<file>#L<line> (e.g. https://host/repo/blob/REV/).
+    #[arg(long, value_name = "BASE")]
+    pub source_url: Option<String>,
     /// Show every case that is not a plain pass, informational ones too.
     #[arg(long, short)]
     pub verbose: bool,
@@ -257,6 +261,15 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         return Err(Error::Usage("--jobs must be 1 or more".into()));
     }
     let types = v.types()?;
+    let source_url = match &args.source_url {
+        Some(_) if args.html.is_none() && args.markdown.is_none() => {
+            return Err(Error::Usage(
+                "--source-url links vectors in --html and --markdown reports: give one".into(),
+            ));
+        }
+        Some(base) => Some(report::check_source_url(base).map_err(Error::Usage)?),
+        None => None,
+    };
     let (spec, mode) = v.subject()?;
     if args.list {
         return list(&cases, v.implementation.as_ref().map(|_| &spec));
@@ -292,6 +305,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     } else {
         ProgressBar::hidden()
     };
+    let expectations = judge.expectations.clone();
     let opts = RunOptions { judge, jobs, types };
     let result = execute(&cases, &spec, &opts, &progress)?;
     progress.finish_and_clear();
@@ -305,6 +319,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         requirements: crate::corpus::requirements::load(&corpus)
             .map(|c| c.into_values().flatten().collect())
             .unwrap_or_default(),
+        page: report::Page {
+            files: corpus.files.clone(),
+            register: crate::corpus::register::load(&corpus).unwrap_or_default(),
+            expectations,
+            source_url,
+        },
     };
     let human = Human {
         ctx: &ctx,

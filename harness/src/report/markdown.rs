@@ -105,7 +105,10 @@ pub fn to_markdown(run: &RunResult, ctx: &Context) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
-                cell(&c.id),
+                match super::vector_url(ctx.page.source_url.as_deref(), &c.file, Some(c.line)) {
+                    Some(url) => format!("[{}](<{url}>)", cell(&c.id)),
+                    None => cell(&c.id),
+                },
                 c.level.as_str(),
                 r.verdict().as_str(),
                 cell(&what)

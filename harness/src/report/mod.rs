@@ -7,7 +7,7 @@ mod junit;
 mod markdown;
 pub mod requirements;
 
-pub use html::{escape as escape_html, to_html};
+pub use html::{Page, check_source_url, to_html, vector_url};
 pub use human::Human;
 pub use json::to_json;
 pub use junit::to_junit;
@@ -27,6 +27,8 @@ pub struct Context {
     pub strict: bool,
     /// The requirements of the documents that have a catalog.
     pub requirements: Vec<crate::corpus::requirements::Requirement>,
+    /// What only the HTML page shows: vector files, register, expectations.
+    pub page: Page,
 }
 
 impl Context {

@@ -6,6 +6,7 @@
 //! and [`report`] writes it for people and machines.
 
 pub mod adapter;
+pub mod api;
 pub mod bench;
 pub mod cli;
 pub mod corpus;

@@ -2,39 +2,9 @@
 //! check, and against broken adapters, each of which gets the line that
 //! names its fault and its fix.
 
-use std::path::PathBuf;
+mod common;
+use common::broken_adapter;
 use std::process::Command;
-
-/// The broken adapter, built once per test run: `cargo test --test doctor`
-/// does not build examples, and a stale one would test old behaviour.
-fn broken_adapter() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "-q",
-                    "-p",
-                    "mimispec",
-                    "--example",
-                    "broken-adapter",
-                ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the broken adapter failed");
-            // Tests run from target/<profile>/deps; examples sit beside deps.
-            let exe = std::env::current_exe().unwrap();
-            exe.parent()
-                .unwrap()
-                .parent()
-                .unwrap()
-                .join("examples")
-                .join("broken-adapter")
-        })
-        .clone()
-}
 
 struct Doctor {
     code: Option<i32>,

@@ -2,6 +2,8 @@
 //! REPORT.md), and the commands that read it: `mimispec compare` and
 //! `mimispec expect`, run as the binary against real and crafted reports.
 
+mod common;
+use common::broken_adapter;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -26,35 +28,6 @@ fn the_committed_report_schema_is_the_generated_one() {
          (REPORT.md says when the format version changes), regenerate it with: \
          MIMISPEC_BLESS=1 cargo test -p mimispec --test report_cli the_committed_report_schema"
     );
-}
-
-/// The broken adapter, built once per test run (as in runner.rs).
-fn broken_adapter() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "-q",
-                    "-p",
-                    "mimispec",
-                    "--example",
-                    "broken-adapter",
-                ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the broken adapter failed");
-            let exe = std::env::current_exe().unwrap();
-            exe.parent()
-                .unwrap()
-                .parent()
-                .unwrap()
-                .join("examples")
-                .join("broken-adapter")
-        })
-        .clone()
 }
 
 fn mimispec(args: &[&str]) -> Output {

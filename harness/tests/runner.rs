@@ -2,6 +2,8 @@
 //! (exit status, one-line errors, expectations), snapshots of the failure
 //! output and the JSON report, and the vector JSON Schema.
 
+mod common;
+use common::broken_adapter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,37 +14,6 @@ use mimispec::corpus::Corpus;
 use mimispec::run::{RunOptions, RunResult, execute};
 use mimispec::subject::{ExternalConfig, Mode, SubjectSpec};
 use mimispec::verdict::Verdict;
-
-/// The broken adapter, built once per test run: `cargo test --test runner`
-/// does not build examples, and a stale one would test old behaviour.
-fn broken_adapter() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "-q",
-                    "-p",
-                    "mimispec",
-                    "--example",
-                    "broken-adapter",
-                ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the broken adapter failed");
-            // Tests run from target/<profile>/deps; examples sit beside deps.
-            let exe = std::env::current_exe().unwrap();
-            exe.parent()
-                .unwrap()
-                .parent()
-                .unwrap()
-                .join("examples")
-                .join("broken-adapter")
-        })
-        .clone()
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -142,7 +142,7 @@ fn same_verdicts_as_mimispec_run() -> Result<(), Failed> {
         features: mimispec::reference_features(),
     };
     let opts = RunOptions {
-        jobs: 1,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         ..RunOptions::default()
     };
     let cli = execute(

@@ -274,6 +274,27 @@ fn snapshot_of_failure_output() {
 }
 
 #[test]
+fn stderr_belongs_to_the_case_that_wrote_it_in_both_modes() {
+    let corpus = Corpus::from_dir(&fixture("wrong")).unwrap();
+    let with_stderr = |mode: Mode| -> Vec<String> {
+        let mut cfg = config(&["wrong"]);
+        cfg.mode = mode;
+        run_external(&corpus.cases, cfg, 1)
+            .records
+            .iter()
+            .filter(|r| !r.stderr.is_empty())
+            .map(|r| format!("{}: {}", r.case.id, r.stderr.trim()))
+            .collect()
+    };
+    let one_shot = with_stderr(Mode::OneShot);
+    assert!(!one_shot.is_empty());
+    // Persistent: what the adapter wrote before its answer is that case's.
+    for _ in 0..5 {
+        assert_eq!(with_stderr(Mode::Persistent), one_shot);
+    }
+}
+
+#[test]
 fn snapshot_of_json_report() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("report.json");

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex, Once};
@@ -176,6 +176,9 @@ pub struct Process {
     stdout_closed: bool,
     line_cap: usize,
     stderr: Arc<Mutex<Capped>>,
+    /// The stderr pipe's read end, duplicated: only polled, to know
+    /// whether the drain thread has caught up.
+    stderr_peek: Option<std::os::fd::OwnedFd>,
     stderr_done: Receiver<()>,
     stderr_cap: usize,
     killed: bool,
@@ -228,6 +231,7 @@ impl Process {
         let pgid = child.id() as i32;
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
+        let stderr_peek = nix::unistd::dup(stderr_pipe.as_fd()).ok();
         let stderr = Arc::new(Mutex::new(Capped::default()));
         let sink = Arc::clone(&stderr);
         let (done, stderr_done) = channel();
@@ -244,6 +248,7 @@ impl Process {
             stdout_closed: false,
             line_cap,
             stderr,
+            stderr_peek,
             stderr_done,
             stderr_cap,
             killed: false,
@@ -365,6 +370,23 @@ impl Process {
 
     /// Empties the stderr buffer and returns what it held.
     pub fn take_stderr(&self) -> String {
+        // What the implementation wrote before its answer is in the pipe
+        // already: let the drain thread take it (bounded), so it is this
+        // case's and not the next one's.
+        if let Some(fd) = &self.stderr_peek {
+            let deadline = Instant::now() + Duration::from_millis(100);
+            loop {
+                let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+                let readable = poll(&mut fds, PollTimeout::ZERO).is_ok_and(|n| n > 0)
+                    && fds[0]
+                        .revents()
+                        .is_some_and(|r| r.contains(PollFlags::POLLIN));
+                if !readable || Instant::now() >= deadline {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
         let mut c = match self.stderr.lock() {
             Ok(c) => c,
             Err(p) => p.into_inner(),
@@ -473,16 +495,28 @@ fn describe(status: ExitStatus) -> String {
     }
 }
 
-fn drain(mut err: impl Read, sink: Arc<Mutex<Capped>>, cap: usize) {
+/// Reads stderr into `sink`. It waits for data first and reads it under
+/// the sink's lock, so a reader that finds the pipe empty and then takes
+/// the lock has every byte written before (see `Process::take_stderr`).
+fn drain(mut err: ChildStderr, sink: Arc<Mutex<Capped>>, cap: usize) {
     let mut chunk = [0u8; 8192];
     loop {
+        let ready = {
+            let mut fds = [PollFd::new(err.as_fd(), PollFlags::POLLIN)];
+            poll(&mut fds, PollTimeout::NONE)
+        };
+        match ready {
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return,
+        }
+        let mut c = match sink.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
         match err.read(&mut chunk) {
             Ok(0) => return,
             Ok(n) => {
-                let mut c = match sink.lock() {
-                    Ok(c) => c,
-                    Err(p) => p.into_inner(),
-                };
                 let room = cap.saturating_sub(c.buf.len()).min(n);
                 c.buf.extend_from_slice(&chunk[..room]);
                 c.dropped += n - room;

@@ -603,14 +603,10 @@ impl<I: Implementation> Subject for InProcess<'_, I> {
         let start = Instant::now();
         let outcome = match catch_unwind(AssertUnwindSafe(|| self.imp.call(op, input))) {
             Ok(answer) => answer.outcome(),
-            Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Outcome::Crash(format!("Implementation::call panicked: {msg}"))
-            }
+            Err(panic) => Outcome::Crash(format!(
+                "Implementation::call panicked: {}",
+                subject::panic_message(panic.as_ref())
+            )),
         };
         subject::Answer {
             outcome,

@@ -3,9 +3,9 @@
 //! `mimispec expect`, run as the binary against real and crafted reports.
 
 mod common;
-use common::broken_adapter;
+use common::{broken_adapter, mimispec, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use mimispec::report::json::Report;
 use serde_json::{Value, json};
@@ -28,17 +28,6 @@ fn the_committed_report_schema_is_the_generated_one() {
          (REPORT.md says when the format version changes), regenerate it with: \
          MIMISPEC_BLESS=1 cargo test -p mimispec --test report_cli the_committed_report_schema"
     );
-}
-
-fn mimispec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mimispec"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn wrong_vectors() -> PathBuf {

@@ -3,7 +3,7 @@
 //! output and the JSON report, and the vector JSON Schema.
 
 mod common;
-use common::broken_adapter;
+use common::{broken_adapter, mimispec, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -174,17 +174,6 @@ fn a_bad_or_missing_hello_says_what_went_wrong() {
         err.0.ends_with("ended before its hello: it exited with status 3; its stderr begins: broken-adapter: cannot start: no licence"),
         "{err}"
     );
-}
-
-fn mimispec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mimispec"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

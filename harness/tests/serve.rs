@@ -2,22 +2,17 @@
 //! outcome, query checks) comes from the corpus and is escaped, and the
 //! server it starts answers a real DNS client with the records it printed.
 
+mod common;
+use common::mimispec;
 use std::io::{BufRead, BufReader, Lines};
 use std::net::SocketAddr;
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 use hickory_net::client::{Client, ClientHandle};
 use hickory_net::proto::rr::{DNSClass, Name, RData, RecordType};
 use hickory_net::runtime::TokioRuntimeProvider;
 use hickory_net::udp::UdpClientStream;
-
-fn mimispec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mimispec"))
-        .args(args)
-        .output()
-        .expect("mimispec runs")
-}
 
 /// `dns serve --print-only` for a case of the built-in corpus.
 fn print_only(case: &str) -> String {

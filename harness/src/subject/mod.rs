@@ -11,7 +11,7 @@ use serde_json::Value;
 
 pub use external::{ExternalConfig, Mode};
 pub use process::kill_all_children;
-pub use reference::answer as reference_answer;
+pub use reference::{answer as reference_answer, panic_message};
 
 use crate::protocol::{ImplInfo, Reply};
 

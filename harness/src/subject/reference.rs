@@ -47,14 +47,10 @@ impl Subject for Reference {
         let start = Instant::now();
         let outcome = match catch_unwind(AssertUnwindSafe(|| answer(op, input))) {
             Ok(reply) => Outcome::Reply(reply),
-            Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Outcome::Crash(format!("the reference panicked: {msg}"))
-            }
+            Err(panic) => Outcome::Crash(format!(
+                "the reference panicked: {}",
+                panic_message(panic.as_ref())
+            )),
         };
         Answer {
             outcome,
@@ -62,4 +58,13 @@ impl Subject for Reference {
             duration: start.elapsed(),
         }
     }
+}
+
+/// The text a panic carried (`panic!("...")` or a formatted one), or "".
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }

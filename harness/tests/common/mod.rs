@@ -1,7 +1,8 @@
-//! Helpers shared by the integration tests that drive the broken adapter.
+//! Helpers shared by the integration tests; each test crate uses some.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The broken adapter, built once per test run: `cargo test --test NAME`
 /// does not build examples, and a stale one would test old behaviour.
@@ -32,4 +33,17 @@ pub fn broken_adapter() -> PathBuf {
                 .join("broken-adapter")
         })
         .clone()
+}
+
+/// Runs the built `mimispec` with `args`.
+pub fn mimispec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mimispec"))
+        .args(args)
+        .output()
+        .expect("mimispec runs")
+}
+
+/// Output bytes as text, lossily.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }

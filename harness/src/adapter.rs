@@ -6,7 +6,7 @@ use std::os::fd::AsFd;
 
 use serde_json::{Value, json};
 
-use crate::protocol::{self, Reply};
+use crate::protocol;
 
 /// The code for a request line the adapter cannot read (not JSON, or
 /// neither a hello nor a case).
@@ -74,13 +74,7 @@ fn answer_line(line: &str, features: &[String]) -> Value {
         Some("case") => {
             let op = req.get("op").and_then(Value::as_str).unwrap_or_default();
             let input = req.get("input").cloned().unwrap_or(Value::Null);
-            let mut answer = match crate::subject::reference_answer(op, &input) {
-                Reply::Result(v) => json!({ "result": v }),
-                Reply::Error { code, message } => {
-                    json!({ "error": { "code": code, "message": message } })
-                }
-                Reply::Unsupported(why) => json!({ "unsupported": why }),
-            };
+            let mut answer = crate::subject::reference_answer(op, &input).to_json();
             answer["id"] = id;
             answer
         }

@@ -114,11 +114,14 @@ pub trait Implementation: Send + Sync {
     fn call(&self, op: &str, input: &Value) -> Answer;
 }
 
-/// An answer to one case, as the protocol's `result`, `error` or
-/// `unsupported`.
+/// An answer to one case, as the protocol's `result`, `accepted`, `error`
+/// or `unsupported`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Result(Value),
+    /// Valid, with no result of the op's shape (a validator): an accepting
+    /// case passes on acceptance alone and shows no requirement.
+    Accepted,
     /// A rejection; only `code` is compared (and loosely: PROTOCOL.md).
     Error {
         code: String,
@@ -154,6 +157,7 @@ impl Answer {
     fn outcome(self) -> Outcome {
         Outcome::Reply(match self {
             Answer::Result(v) => Reply::Result(v),
+            Answer::Accepted => Reply::Accepted,
             Answer::Error { code, message } => Reply::Error { code, message },
             Answer::Unsupported(why) => Reply::Unsupported(why),
             Answer::Malformed(what) => return Outcome::ProtocolError(what),

@@ -52,7 +52,12 @@ pub fn case_request(id: &str, op: &str, input: &Value) -> Value {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Result(Value),
-    Error { code: String, message: String },
+    /// Valid, and no result of the op's shape: a validator's answer.
+    Accepted,
+    Error {
+        code: String,
+        message: String,
+    },
     Unsupported(String),
 }
 
@@ -61,6 +66,7 @@ impl Reply {
     pub fn to_json(&self) -> Value {
         match self {
             Reply::Result(v) => json!({ "result": v }),
+            Reply::Accepted => json!({ "accepted": true }),
             Reply::Error { code, message } => {
                 json!({ "error": { "code": code, "message": message } })
             }
@@ -134,6 +140,9 @@ pub fn parse_hello(line: &[u8]) -> Result<ImplInfo, String> {
     })
 }
 
+/// The members of which an answer holds exactly one.
+const ANSWERS: [&str; 4] = ["result", "accepted", "error", "unsupported"];
+
 /// Parses an answer line and checks it answers `id`.
 pub fn parse_reply(line: &[u8], id: &str) -> Result<Reply, String> {
     let map = object(line)?;
@@ -142,12 +151,16 @@ pub fn parse_reply(line: &[u8], id: &str) -> Result<Reply, String> {
         Some(Value::String(got)) => return Err(format!("answered id {got:?}, expected {id:?}")),
         _ => return Err("\"id\" must be the request's id, a string".into()),
     }
-    let present: Vec<&str> = ["result", "error", "unsupported"]
+    let present: Vec<&str> = ANSWERS
         .into_iter()
         .filter(|k| map.contains_key(*k))
         .collect();
     match present.as_slice() {
         ["result"] => Ok(Reply::Result(map["result"].clone())),
+        ["accepted"] => match &map["accepted"] {
+            Value::Bool(true) => Ok(Reply::Accepted),
+            other => Err(format!("\"accepted\" must be true, got {}", kind(other))),
+        },
         ["error"] => {
             let e = map["error"]
                 .as_object()
@@ -175,7 +188,9 @@ pub fn parse_reply(line: &[u8], id: &str) -> Result<Reply, String> {
             };
             Ok(Reply::Unsupported(why))
         }
-        [] => Err("the answer has none of \"result\", \"error\", \"unsupported\"".into()),
+        [] => Err(
+            "the answer has none of \"result\", \"accepted\", \"error\", \"unsupported\"".into(),
+        ),
         _ => Err(format!(
             "the answer has more than one of {}",
             present.join(", ")

@@ -23,6 +23,8 @@ pub struct Filter {
     pub documents: Vec<String>,
     pub levels: Vec<Level>,
     pub tags: Vec<String>,
+    /// `--skip-tag`: cases with any of these tags are left out.
+    pub skip_tags: Vec<String>,
     /// `--op`: op names or globs over them.
     pub ops: Vec<GlobMatcher>,
 }
@@ -64,6 +66,7 @@ impl Filter {
                     .tags
                     .iter()
                     .any(|t| c.tags.contains(t) || c.ambiguity.as_ref() == Some(t)))
+            && !self.skip_tags.iter().any(|t| c.tags.contains(t))
     }
 }
 
@@ -122,6 +125,8 @@ pub struct Tally {
     pub verdicts: BTreeMap<Verdict, usize>,
     /// Passes whose rejection carried another code.
     pub other_code: usize,
+    /// Passes on acceptance alone (`accepted`, no result compared).
+    pub accepted_only: usize,
     /// Cases not sent: the op or the feature is not declared.
     pub not_sent: usize,
     pub features_not_declared: std::collections::BTreeSet<String>,
@@ -160,6 +165,8 @@ impl RunResult {
             let t = by.entry(key(r)).or_default();
             *t.verdicts.entry(r.verdict()).or_default() += 1;
             t.other_code += usize::from(r.passed_with_other_code());
+            t.accepted_only +=
+                usize::from(r.verdict() == Verdict::Pass && r.judgement.acceptance_only());
             t.not_sent += usize::from(!r.was_sent());
             for f in &r.judgement.findings {
                 if let Finding::FeatureNotDeclared { feature } = f {
@@ -287,9 +294,12 @@ pub fn run_case(
             .map(|message| Finding::Queries { message }),
         _ => None,
     };
+    let features = &subject.info().features;
     Record {
         case: case.clone(),
-        judgement: opts.judge.judge_with(case, &answer.outcome, extra),
+        judgement: opts
+            .judge
+            .judge_with(case, &answer.outcome, features, extra),
         actual,
         stderr: answer.stderr,
         duration: answer.duration,

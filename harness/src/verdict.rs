@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::corpus::{Case, Expect, Level};
 use crate::expectations::Expectations;
 use crate::property;
+use serde_json::Value;
+
+use crate::ops::Unkeeping;
 use crate::protocol::{ImplInfo, Reply, canonical};
 use crate::subject::Outcome;
 
@@ -87,6 +90,15 @@ pub enum Finding {
     },
     /// The input is invalid, and the implementation accepted it.
     AcceptedInvalid,
+    /// The implementation answered `accepted`: valid, with no result, so
+    /// only the acceptance was judged.
+    ResultNotCompared,
+    /// Members of the result the implementation does not declare the
+    /// feature of ([`crate::ops::UNKEPT`]) were not compared.
+    NotCompared {
+        members: Vec<&'static str>,
+        feature: &'static str,
+    },
     /// Rejected as it must be, with another code (after the error map).
     OtherCode {
         code: String,
@@ -159,6 +171,13 @@ impl Finding {
                 format!("rejected with {code}, but the input is valid")
             }
             Finding::AcceptedInvalid => "accepted, but the input must be rejected".into(),
+            Finding::ResultNotCompared => {
+                "accepted without a result: only the acceptance was judged".into()
+            }
+            Finding::NotCompared { members, feature } => format!(
+                "not compared: {} (feature {feature} not declared)",
+                members.join(", ")
+            ),
             Finding::OtherCode { code, mapped, want } => {
                 let shown = match mapped {
                     Some(m) => format!("{code} (mapped to {m})"),
@@ -214,6 +233,27 @@ pub struct Judgement {
 }
 
 impl Judgement {
+    /// Does this judgement show `requirement` met or failed? Not when the
+    /// answer that decided it left out what the requirement is about: an
+    /// `accepted` answer shows no result, an undeclared feature's members
+    /// show nothing of their requirements.
+    pub fn evidences(&self, requirement: &str) -> bool {
+        !self.findings.iter().any(|f| match f {
+            Finding::ResultNotCompared => self.matched == Some(true),
+            Finding::NotCompared { feature, .. } => crate::ops::UNKEPT
+                .iter()
+                .any(|u| u.feature == *feature && u.requirements.contains(&requirement)),
+            _ => false,
+        })
+    }
+
+    /// Was the case passed on acceptance alone (`accepted`, no result)?
+    pub fn acceptance_only(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| matches!(f, Finding::ResultNotCompared))
+    }
+
     fn new(verdict: Verdict, matched: Option<bool>, findings: Vec<Finding>) -> Self {
         Judgement {
             verdict,
@@ -267,13 +307,22 @@ impl Judge {
         Judgement::new(Verdict::Crash, None, vec![Finding::HarnessFault { what }])
     }
 
+    /// Judges as for an implementation that declares every feature.
     pub fn judge(&self, case: &Case, outcome: &Outcome) -> Judgement {
-        self.judge_with(case, outcome, None)
+        let all: Vec<String> = crate::ops::FEATURES.iter().map(|f| f.to_string()).collect();
+        self.judge_with(case, outcome, &all, None)
     }
 
-    /// Judges with a failure found outside the answer (the queries a
-    /// resolve case made): the case cannot pass with one.
-    pub fn judge_with(&self, case: &Case, outcome: &Outcome, extra: Option<Finding>) -> Judgement {
+    /// Judges an answer of an implementation that declared `features`, with
+    /// a failure found outside the answer (the queries a resolve case
+    /// made): the case cannot pass with one.
+    pub fn judge_with(
+        &self,
+        case: &Case,
+        outcome: &Outcome,
+        features: &[String],
+        extra: Option<Finding>,
+    ) -> Judgement {
         let listed = self.expectations.expected_failure(&case.id);
         let expected = listed.map(|x| Finding::ExpectedFailure {
             reason: x.reason.clone(),
@@ -301,7 +350,7 @@ impl Judge {
         let Outcome::Reply(reply) = outcome else {
             unreachable!("every other outcome returned above")
         };
-        let (mut matched, mut findings) = self.check(case, reply);
+        let (mut matched, mut findings) = self.check(case, reply, features);
         if let Some(x) = extra {
             matched = false;
             findings.push(x);
@@ -329,21 +378,35 @@ impl Judge {
     }
 
     /// Whether a reply meets the case's expectation, and what was found.
-    fn check(&self, case: &Case, reply: &Reply) -> (bool, Vec<Finding>) {
+    fn check(&self, case: &Case, reply: &Reply, features: &[String]) -> (bool, Vec<Finding>) {
         let shape = |got| {
             crate::corpus::check::result_shape(&case.op, got)
                 .map(|message| Finding::ResultShape { message })
         };
         match (&case.expect, reply) {
             (Expect::Result(want), Reply::Result(got)) => {
-                if canonical(want) == canonical(got) {
-                    (true, Vec::new())
+                let (mut want, mut got) = (canonical(want), canonical(got));
+                let mut f = Vec::new();
+                for u in crate::ops::unkept(&case.op, features) {
+                    if leave_out(u, &mut want, &mut got) {
+                        f.push(Finding::NotCompared {
+                            members: u.members.to_vec(),
+                            feature: u.feature,
+                        });
+                    }
+                }
+                if want == got {
+                    (true, f)
                 } else {
-                    let mut f = vec![Finding::ResultDiffers];
-                    f.extend(shape(got));
+                    f.insert(0, Finding::ResultDiffers);
+                    f.extend(shape(&got));
                     (false, f)
                 }
             }
+            (Expect::Result(_) | Expect::Properties(_), Reply::Accepted) => {
+                (true, vec![Finding::ResultNotCompared])
+            }
+            (Expect::Reject(_), Reply::Accepted) => (false, vec![Finding::AcceptedInvalid]),
             (Expect::Result(_) | Expect::Properties(_), Reply::Error { code, .. }) => {
                 (false, vec![Finding::RejectedValid { code: code.clone() }])
             }
@@ -384,6 +447,32 @@ impl Judge {
             (_, Reply::Unsupported(_)) => unreachable!("handled by judge"),
         }
     }
+}
+
+/// Takes an unkept member out of the comparison. True when that hid
+/// something: the vector had an ignored member, or one side had an empty
+/// member the other left out.
+fn leave_out(u: &crate::ops::Unkept, want: &mut Value, got: &mut Value) -> bool {
+    let (Some(w), Some(g)) = (want.as_object_mut(), got.as_object_mut()) else {
+        return false;
+    };
+    let mut hid = false;
+    for m in u.members {
+        match u.how {
+            Unkeeping::Ignored => {
+                hid |= w.remove(*m).is_some();
+                g.remove(*m);
+            }
+            Unkeeping::AbsentIsEmpty => {
+                hid |= w.contains_key(*m) != g.contains_key(*m);
+                for side in [&mut *w, &mut *g] {
+                    side.entry(*m)
+                        .or_insert_with(|| Value::String(String::new()));
+                }
+            }
+        }
+    }
+    hid
 }
 
 #[cfg(test)]
@@ -563,12 +652,89 @@ mod tests {
         let j = judge(false, false, "").judge_with(
             &case(Level::Must, result()),
             &right(),
+            &[],
             Some(Finding::Queries {
                 message: "MIMIX was not asked".into(),
             }),
         );
         assert_eq!((j.verdict, j.matched), (Verdict::Fail, Some(false)));
         assert_eq!(j.detail().as_deref(), Some("MIMIX was not asked"));
+    }
+
+    #[test]
+    fn accepted_passes_an_accepting_case_on_acceptance_alone() {
+        let j = Judge::default();
+        let accepted = Outcome::Reply(Reply::Accepted);
+        let pass = j.judge(&case(Level::Must, result()), &accepted);
+        assert_eq!((pass.verdict, pass.matched), (Verdict::Pass, Some(true)));
+        assert!(pass.acceptance_only());
+        assert!(!pass.evidences("IMMI-MSGID-SYNTAX"), "shows no requirement");
+        let fail = j.judge(&case(Level::Must, reject(None)), &accepted);
+        assert_eq!(fail.verdict, Verdict::Fail);
+        assert!(
+            fail.evidences("IMMI-MSGID-SYNTAX"),
+            "a wrong acceptance counts"
+        );
+        let plain = j.judge(&case(Level::Must, result()), &right());
+        assert!(!plain.acceptance_only() && plain.evidences("IMMI-MSGID-SYNTAX"));
+    }
+
+    #[test]
+    fn unkept_members_are_compared_only_with_their_feature() {
+        let mut c = case(
+            Level::Must,
+            Expect::Result(json!({
+                "utc": "2022-02-08T22:13:45Z", "offset_minutes": 0,
+                "unknown_offset": true, "fraction": "50"
+            })),
+        );
+        c.op = "immi.datetime.parse".into();
+        let got = ok(json!({"utc": "2022-02-08T22:13:45Z", "offset_minutes": 0}));
+        let j = Judge::default();
+        let none = j.judge_with(&c, &got, &[], None);
+        assert_eq!(none.verdict, Verdict::Pass);
+        assert!(!none.evidences("IMMI-RFC3339-UNKNOWN-OFFSET"));
+        assert!(none.evidences("IMMI-RFC3339-SYNTAX"));
+        assert_eq!(
+            none.detail().as_deref(),
+            Some(
+                "not compared: unknown_offset (feature datetime-unknown-offset not declared)\n\
+                 not compared: fraction (feature datetime-fraction not declared)"
+            )
+        );
+        // Declared, a missing member is a difference again.
+        let declared = vec!["datetime-unknown-offset".to_string()];
+        assert_eq!(
+            j.judge_with(&c, &got, &declared, None).verdict,
+            Verdict::Fail
+        );
+        // A wrong value of a compared member still fails.
+        let off = ok(json!({"utc": "2022-02-08T22:13:45Z", "offset_minutes": 60}));
+        assert_eq!(j.judge_with(&c, &off, &[], None).verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn an_absent_epilogue_equals_an_empty_one_without_the_feature() {
+        let mut c = case(
+            Level::Must,
+            Expect::Result(json!({
+                "boundary": "b", "parts": ["x"], "epilogue": ""
+            })),
+        );
+        c.op = "application_mime.multipart.parse".into();
+        let j = Judge::default();
+        let absent = ok(json!({"boundary": "b", "parts": ["x"]}));
+        assert_eq!(j.judge_with(&c, &absent, &[], None).verdict, Verdict::Pass);
+        let all = vec!["multipart-preamble-epilogue".to_string()];
+        assert_eq!(j.judge_with(&c, &absent, &all, None).verdict, Verdict::Fail);
+        let other = ok(json!({"boundary": "b", "parts": ["x"], "epilogue": "y"}));
+        assert_eq!(j.judge_with(&c, &other, &[], None).verdict, Verdict::Fail);
+        let preamble =
+            ok(json!({"boundary": "b", "parts": ["x"], "epilogue": "", "preamble": "p"}));
+        assert_eq!(
+            j.judge_with(&c, &preamble, &[], None).verdict,
+            Verdict::Fail
+        );
     }
 
     #[test]

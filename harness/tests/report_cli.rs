@@ -602,6 +602,11 @@ fn every_finding() -> Vec<mimispec::verdict::Finding> {
         ResultDiffers,
         RejectedValid { code: s() },
         AcceptedInvalid,
+        ResultNotCompared,
+        NotCompared {
+            members: vec!["fraction"],
+            feature: "datetime-fraction",
+        },
         OtherCode {
             code: s(),
             mapped: Some(s()),
@@ -633,6 +638,8 @@ fn every_finding() -> Vec<mimispec::verdict::Finding> {
             Finding::ResultDiffers
             | Finding::RejectedValid { .. }
             | Finding::AcceptedInvalid
+            | Finding::ResultNotCompared
+            | Finding::NotCompared { .. }
             | Finding::OtherCode { .. }
             | Finding::Property { .. }
             | Finding::ResultShape { .. }

@@ -181,6 +181,10 @@ pub struct RunArgs {
     /// Only cases with this tag or ambiguity id (repeatable).
     #[arg(long)]
     pub tag: Vec<String>,
+    /// Leave out cases with this tag (repeatable): `--skip-tag
+    /// layer:rfc5322` judges a value parser without the line rules.
+    #[arg(long, value_name = "TAG")]
+    pub skip_tag: Vec<String>,
     /// Only this op, or ops matching a glob (`immi.*`); repeatable.
     #[arg(long, value_name = "OP")]
     pub op: Vec<String>,
@@ -229,6 +233,7 @@ impl RunArgs {
             })?);
         }
         filter.tags = self.tag.clone();
+        filter.skip_tags = self.skip_tag.clone();
         for op in &self.op {
             let glob = globset::Glob::new(op)
                 .map_err(|e| Error::Usage(format!("--op {op:?}: {e}")))?
@@ -251,6 +256,33 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     let v = &args.verdict;
     let corpus = load_corpus(v.vectors.as_deref())?;
     let filter = args.filter()?;
+    // A misspelt tag would select or skip nothing, silently.
+    for (flag, t) in (args.tag.iter().map(|t| ("--tag", t)))
+        .chain(args.skip_tag.iter().map(|t| ("--skip-tag", t)))
+    {
+        let known = corpus
+            .cases
+            .iter()
+            .any(|c| c.tags.contains(t) || c.ambiguity.as_ref() == Some(t));
+        if !known {
+            let all: std::collections::BTreeSet<&str> = corpus
+                .cases
+                .iter()
+                .flat_map(|c| {
+                    c.tags
+                        .iter()
+                        .map(String::as_str)
+                        .chain(c.ambiguity.as_deref())
+                })
+                .collect();
+            let nearest = crate::diff::nearest(t, all)
+                .map(|k| format!(" (the nearest is {k:?})"))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "{flag} {t:?}: no case has this tag or ambiguity id{nearest}"
+            )));
+        }
+    }
     let cases: Vec<_> = corpus
         .cases
         .iter()

@@ -45,6 +45,10 @@ pub fn show(args: ShowArgs) -> Result<ExitCode, Error> {
             crate::corpus::register::path(c.document())
         );
     }
+    if let Some(f) = &c.feature {
+        outln!("feature: {f} (sent only to an implementation that declares it)");
+    }
+    outln!("tags: {}", c.tags.join(", "));
     let catalogs = requirements::load(&corpus).map_err(|e| Error::Corpus(vec![e]))?;
     for id in &c.requirements {
         if let Some(r) = catalogs.values().flatten().find(|r| &r.id == id) {

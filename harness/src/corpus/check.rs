@@ -16,6 +16,35 @@ fn valid_name(name: &str) -> bool {
             .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
+/// Every member the harness may leave uncompared (`ops::UNKEPT`) is in
+/// some case's exact result, when its op has cases, so an implementation
+/// that declares its feature is tested on it.
+pub fn unkept(cases: &[Case]) -> Vec<LoadError> {
+    ops::UNKEPT
+        .iter()
+        .filter(|u| cases.iter().any(|c| c.op == u.op))
+        .filter(|u| {
+            !cases.iter().any(|c| {
+                c.op == u.op
+                    && matches!(&c.expect, Expect::Result(Value::Object(m))
+                        if u.members.iter().any(|k| m.contains_key(*k)))
+            })
+        })
+        .map(|u| {
+            LoadError::new(
+                "vectors",
+                None,
+                format!(
+                    "feature {}: no case of {} has {} in its result",
+                    u.feature,
+                    u.op,
+                    u.members.join(" or ")
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Every problem of one case, each a sentence starting with its id.
 pub fn case(c: &Case) -> Vec<LoadError> {
     let mut errors = Vec::new();
@@ -39,6 +68,15 @@ pub fn case(c: &Case) -> Vec<LoadError> {
     if let Some(f) = c.feature.as_deref().filter(|f| !ops::FEATURES.contains(f)) {
         bad(format!(
             "unknown feature {f:?} (features are listed in harness/src/ops/mod.rs and PROTOCOL.md)"
+        ));
+    }
+    if let Some(t) = c
+        .tags
+        .iter()
+        .find(|t| t.starts_with(super::requirements::LAYER_TAG))
+    {
+        bad(format!(
+            "tag {t:?}: layer tags come from the requirements' sources; a vector does not write them"
         ));
     }
     if let Some(zone) = &c.zone {

@@ -98,7 +98,7 @@ impl Corpus {
         if cases.is_empty() && errors.is_empty() {
             errors.push(LoadError::new("vectors", None, "the corpus holds no case"));
         }
-        let corpus = Corpus {
+        let mut corpus = Corpus {
             cases,
             digest: source::digest(&files),
             files,
@@ -106,6 +106,12 @@ impl Corpus {
         if errors.is_empty() {
             errors.extend(register::check(&corpus).err().unwrap_or_default());
             errors.extend(requirements::check(&corpus).err().unwrap_or_default());
+            errors.extend(check::unkept(&corpus.cases));
+        }
+        if errors.is_empty()
+            && let Err(e) = requirements::tag_layers(&mut corpus)
+        {
+            errors.push(e);
         }
         if errors.is_empty() {
             Ok(corpus)

@@ -97,6 +97,52 @@ pub fn load(corpus: &Corpus) -> Result<BTreeMap<&'static str, Vec<Requirement>>,
     Ok(all)
 }
 
+/// Whose rule a requirement is, as a tag: `rfc6376` for a rule of RFC 6376
+/// (`source`), the document's name for its own words.
+pub fn layer(r: &Requirement) -> String {
+    match &r.source {
+        Some(s) => s
+            .split('§')
+            .next()
+            .unwrap_or(s)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect(),
+        None => r.document.clone(),
+    }
+}
+
+/// The tag prefix of derived layer tags; vectors do not write them.
+pub const LAYER_TAG: &str = "layer:";
+
+/// Gives every case a `layer:<layer>` tag per layer of the requirements it
+/// names, so a run can select the cases of one layer (`--tag
+/// layer:rfc6376`): a tag-list library is judged on the tag-list rules, not
+/// on the MSSSI semantics above them.
+pub fn tag_layers(corpus: &mut Corpus) -> Result<(), LoadError> {
+    let catalogs = load(corpus)?;
+    let layers: BTreeMap<&str, String> = catalogs
+        .values()
+        .flatten()
+        .map(|r| (r.id.as_str(), format!("{LAYER_TAG}{}", layer(r))))
+        .collect();
+    for c in &mut corpus.cases {
+        let mut mine: BTreeSet<&String> = BTreeSet::new();
+        mine.extend(
+            c.requirements
+                .iter()
+                .filter_map(|id| layers.get(id.as_str())),
+        );
+        for tag in mine {
+            if !c.tags.contains(tag) {
+                c.tags.push(tag.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Does the case accept the input (a result or properties) or reject it?
 fn rejects(c: &Case) -> bool {
     matches!(c.expect, Expect::Reject(_))

@@ -308,12 +308,79 @@ pub fn run(op: &str, input: &Value) -> Option<OpResult> {
     find(op).map(|spec| spec.run(input))
 }
 
-/// The optional features vectors may name (`feature:`), each documented in
-/// PROTOCOL.md. The reference has them all.
+/// The optional features vectors may name (`feature:`) and hellos declare,
+/// each documented in PROTOCOL.md. The reference has them all.
 pub const FEATURES: &[&str] = &[
     // discovery.enum.domain takes an `apex` other than e164.arpa.
     "enum-apex",
+    // The members of [`UNKEPT`], one feature each.
+    "datetime-unknown-offset",
+    "datetime-fraction",
+    "multipart-preamble-epilogue",
 ];
+
+/// A result member that a faithful library may not keep: the harness
+/// compares it only when the implementation declares `feature`, so a
+/// library is judged on what it exposes and a member of the suite's own
+/// result shape never fails it.
+#[derive(Debug)]
+pub struct Unkept {
+    pub feature: &'static str,
+    pub op: &'static str,
+    pub members: &'static [&'static str],
+    pub how: Unkeeping,
+    /// Requirements that only this member shows: a case judged without it
+    /// does not count for them (they stay untested).
+    pub requirements: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unkeeping {
+    /// Left out of both sides of the comparison.
+    Ignored,
+    /// An absent member equals `""`: only its presence is not compared.
+    AbsentIsEmpty,
+}
+
+pub const UNKEPT: &[Unkept] = &[
+    // RFC 3339 §4.3's "-00:00": no common date-time type tells it from
+    // "+00:00".
+    Unkept {
+        feature: "datetime-unknown-offset",
+        op: "immi.datetime.parse",
+        members: &["unknown_offset"],
+        how: Unkeeping::Ignored,
+        requirements: &["IMMI-RFC3339-UNKNOWN-OFFSET"],
+    },
+    // Libraries keep a fraction as a number of (nano)seconds, not as
+    // written.
+    Unkept {
+        feature: "datetime-fraction",
+        op: "immi.datetime.parse",
+        members: &["fraction"],
+        how: Unkeeping::Ignored,
+        requirements: &[],
+    },
+    // Absent and empty preamble/epilogue are the same octets.
+    Unkept {
+        feature: "multipart-preamble-epilogue",
+        op: "application_mime.multipart.parse",
+        members: &["preamble", "epilogue"],
+        how: Unkeeping::AbsentIsEmpty,
+        requirements: &[],
+    },
+];
+
+/// The members of `op`'s result that `declared` features leave
+/// uncompared.
+pub fn unkept<'a>(
+    op: &'a str,
+    declared: &'a [String],
+) -> impl Iterator<Item = &'static Unkept> + 'a {
+    UNKEPT
+        .iter()
+        .filter(move |u| u.op == op && !declared.iter().any(|f| f == u.feature))
+}
 
 /// `{text}`: the input of every op that reads one string.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, JsonSchema)]
@@ -359,6 +426,22 @@ mod tests {
             let parts: Vec<&str> = op.name.split('.').collect();
             assert_eq!(parts.len(), 3, "{} is <family>.<thing>.<verb>", op.name);
             assert_eq!(parts[0], op.family.prefix(), "{}", op.name);
+        }
+    }
+
+    #[test]
+    fn every_unkept_member_is_a_member_of_its_ops_result_and_a_feature() {
+        for u in UNKEPT {
+            assert!(FEATURES.contains(&u.feature), "{}", u.feature);
+            let op = find(u.op).unwrap_or_else(|| panic!("{}", u.op));
+            let schema = serde_json::to_string(&op.result_schema()).unwrap();
+            for m in u.members {
+                assert!(
+                    schema.contains(&format!("\"{m}\"")),
+                    "{} has no member {m}",
+                    u.op
+                );
+            }
         }
     }
 

@@ -156,6 +156,7 @@ fn summary(run: &RunResult, ctx: &Context, verbose: bool) -> String {
             *total.verdicts.entry(*v).or_insert(0) += n;
         }
         total.other_code += t.other_code;
+        total.accepted_only += t.accepted_only;
     }
     let _ = writeln!(s, "    {:width$}  {}", "total", tally_line(&total));
     if total.other_code > 0 {
@@ -164,6 +165,14 @@ fn summary(run: &RunResult, ctx: &Context, verbose: bool) -> String {
             "  {} rejected with another code than the suite's: --verbose shows them, \
              --strict-codes fails them",
             super::plural(total.other_code, "pass"),
+        );
+    }
+    if total.accepted_only > 0 {
+        let _ = writeln!(
+            s,
+            "  {} on acceptance alone (answered accepted, no result compared): \
+             the requirements they name count as untested",
+            super::plural(total.accepted_only, "pass"),
         );
     }
     let tallies = super::requirements::tally(run, &ctx.requirements);
@@ -223,11 +232,17 @@ fn tally_line(t: &Tally) -> String {
         .iter()
         .filter_map(|v| {
             let n = t.verdicts.get(v)?;
-            let other = match v {
-                Verdict::Pass if t.other_code > 0 => {
-                    format!(" ({} with another code)", t.other_code)
-                }
-                _ => String::new(),
+            let mut notes = Vec::new();
+            if *v == Verdict::Pass && t.other_code > 0 {
+                notes.push(format!("{} with another code", t.other_code));
+            }
+            if *v == Verdict::Pass && t.accepted_only > 0 {
+                notes.push(format!("{} accepted, no result", t.accepted_only));
+            }
+            let other = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
             };
             Some(format!("{n} {}{other}", v.as_str()))
         })

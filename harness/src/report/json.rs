@@ -113,6 +113,9 @@ pub struct OpSummary {
     pub verdicts: BTreeMap<Verdict, usize>,
     /// Passes whose rejection carried another code than the suite's.
     pub other_code: usize,
+    /// Passes on acceptance alone: answered `accepted`, no result compared.
+    #[serde(default)]
+    pub accepted_only: usize,
     /// Cases not sent: the op or the case's feature is not declared.
     pub not_sent: usize,
 }
@@ -305,6 +308,7 @@ pub fn to_json(run: &RunResult, ctx: &Context) -> Report {
                     let summary = OpSummary {
                         verdicts: t.verdicts,
                         other_code: t.other_code,
+                        accepted_only: t.accepted_only,
                         not_sent: t.not_sent,
                     };
                     (op.to_owned(), summary)

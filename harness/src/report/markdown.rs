@@ -72,6 +72,14 @@ pub fn to_markdown(run: &RunResult, ctx: &Context) -> String {
             super::plural(other_code, "pass")
         );
     }
+    let accepted_only: usize = by_doc.values().map(|t| t.accepted_only).sum();
+    if accepted_only > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} on acceptance alone (answered `accepted`, no result compared).",
+            super::plural(accepted_only, "pass")
+        );
+    }
     let tallies = requirements::tally(run, &ctx.requirements);
     if !tallies.is_empty() {
         let _ = writeln!(s, "\n**Requirements**\n");

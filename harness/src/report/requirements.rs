@@ -15,7 +15,9 @@ pub enum Status {
     Met,
     /// A graded case of it failed (expected failures included).
     Failed,
-    /// No graded case of it was sent (undeclared ops, `unsupported`).
+    /// No graded case of it was sent (undeclared ops, `unsupported`), or
+    /// every answer left out what it is about (`accepted` without a
+    /// result, a member of an undeclared feature).
     Untested,
     /// Only informational cases name it (readings the suite does not
     /// take): answered and recorded, never graded.
@@ -85,6 +87,11 @@ pub fn tally<'a>(run: &'a RunResult, catalog: &'a [Requirement]) -> Vec<Tally<'a
             let mut failing = Vec::new();
             for rec in &run.records {
                 if !rec.case.requirements.contains(&r.id) {
+                    continue;
+                }
+                // An answer that left out what this requirement is about
+                // (`accepted`, an undeclared feature's member) shows nothing.
+                if !rec.judgement.evidences(&r.id) {
                     continue;
                 }
                 if rec.case.level == Level::Informational {

@@ -24,7 +24,6 @@
 
 use std::io::{BufRead, Write};
 
-use mimispec::protocol::Reply;
 use serde_json::{Value, json};
 
 fn main() {
@@ -96,11 +95,7 @@ fn main() {
         let id = req["id"].as_str().unwrap_or_default().to_owned();
         let fault = id.rsplit('#').next().unwrap_or_default().to_owned();
         let op = req["op"].as_str().unwrap_or_default();
-        let mut answer = match mimispec::subject::reference_answer(op, &req["input"]) {
-            Reply::Result(v) => json!({"result": v}),
-            Reply::Error { code, message } => json!({"error": {"code": code, "message": message}}),
-            Reply::Unsupported(w) => json!({"unsupported": w}),
-        };
+        let mut answer = mimispec::subject::reference_answer(op, &req["input"]).to_json();
         answer["id"] = json!(id);
         if mode == "spawner" {
             let dir = std::env::args().nth(2).unwrap_or_default();

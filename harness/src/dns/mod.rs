@@ -536,16 +536,41 @@ impl RequestHandler for ZoneHandler {
             fault => {
                 let l = self.lookup(&qname, qtype);
                 meta.response_code = l.code;
-                // Hostile answers: the right records under a wrong header.
+                // Hostile answers: the right records under a wrong header,
+                // alone or before the right answer.
+                let mut bad = meta;
                 match fault {
-                    Some(FaultKind::WrongId) if transport == "udp" => {
-                        meta.id = meta.id.wrapping_add(1)
+                    Some(FaultKind::WrongId | FaultKind::WrongIdThenAnswer) if transport == "udp" => {
+                        bad.id = bad.id.wrapping_add(1)
                     }
-                    Some(FaultKind::NotResponse) if transport == "udp" => {
-                        meta.message_type = MessageType::Query
+                    Some(FaultKind::NotResponse | FaultKind::NotResponseThenAnswer)
+                        if transport == "udp" =>
+                    {
+                        bad.message_type = MessageType::Query
                     }
                     _ => {}
                 }
+                let then_answer = matches!(
+                    fault,
+                    Some(FaultKind::WrongIdThenAnswer | FaultKind::NotResponseThenAnswer)
+                ) && transport == "udp";
+                if then_answer {
+                    let first = response
+                        .send_response(builder.build(
+                            bad,
+                            l.answers.iter(),
+                            l.authority.iter(),
+                            [],
+                            [],
+                        ))
+                        .await;
+                    if first.is_err() {
+                        return no_response(request);
+                    }
+                } else {
+                    meta = bad;
+                }
+                let builder = MessageResponseBuilder::from_message_request(request);
                 response
                     .send_response(builder.build(
                         meta,

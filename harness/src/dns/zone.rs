@@ -65,6 +65,11 @@ pub enum FaultKind {
     WrongId,
     /// Over UDP, the full answer with QR clear, so not a response at all.
     NotResponse,
+    /// Over UDP, the answer under another message id, then the answer: a
+    /// client that ignores the first takes the second.
+    WrongIdThenAnswer,
+    /// Over UDP, the answer with QR clear, then the answer.
+    NotResponseThenAnswer,
 }
 
 impl FaultKind {
@@ -86,6 +91,12 @@ impl FaultKind {
             }
             FaultKind::NotResponse => {
                 "answers UDP in full with QR clear, a query rather than a response, which a client must ignore, so it times out; TCP in full"
+            }
+            FaultKind::WrongIdThenAnswer => {
+                "sends over UDP the answer under another message id, which a client must ignore, then the answer itself; TCP in full"
+            }
+            FaultKind::NotResponseThenAnswer => {
+                "sends over UDP the answer with QR clear, which a client must ignore, then the answer itself; TCP in full"
             }
         }
     }

@@ -216,6 +216,13 @@ fn undeclared_ops_read_not_declared_and_filtered_runs_not_run() {
         .unwrap();
     assert!(md_row.ends_with("| *not run* |"), "{md_row}");
     assert!(md_row.contains("[*not declared*](<../broken.html#not-sent>)"));
+    // Nor any requirement or case of mimi-discovery.
+    let discovery = f.markdown.split("## mimi\\-discovery").nth(1).unwrap();
+    let row = discovery
+        .lines()
+        .find(|l| l.starts_with("| 3\\. "))
+        .unwrap();
+    assert_eq!(row.matches("| *not run* ").count(), 4, "{row}");
 }
 
 #[test]

@@ -501,6 +501,14 @@ impl Matrix {
 
     fn level_cell(&self, col: usize, doc: &str, level: Level, page: &str) -> Cell {
         let n = self.level(col, doc, level);
+        let catalogued = self.documents[doc]
+            .requirements
+            .iter()
+            .any(|(_, l)| *l == level);
+        // Another report has requirements here, and this run selected none.
+        if n.total == 0 && catalogued {
+            return not_run();
+        }
         let anchor = if n.total > 0 && n.not_declared == n.total {
             "not-sent"
         } else {

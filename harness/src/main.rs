@@ -41,6 +41,8 @@ enum Command {
     Expect(cli::expect::ExpectArgs),
     /// Check an adapter before a run, and say what to fix.
     Doctor(cli::doctor::DoctorArgs),
+    /// Set --json reports of several implementations side by side: a page and its Markdown twin.
+    Matrix(cli::matrix::MatrixArgs),
 }
 
 #[derive(Subcommand)]
@@ -74,5 +76,6 @@ fn main() -> ExitCode {
         Command::Compare(args) => cli::compare::compare(args),
         Command::Expect(args) => cli::expect::expect(args),
         Command::Doctor(args) => cli::doctor::doctor(args),
+        Command::Matrix(args) => cli::matrix::matrix(args),
     })
 }

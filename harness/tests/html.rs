@@ -20,6 +20,8 @@ use mimispec::subject::{Outcome, SubjectSpec};
 use mimispec::verdict::{Judge, Verdict};
 use serde_json::json;
 
+mod common;
+
 fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
     CORPUS.get_or_init(|| Corpus::embedded().unwrap())
@@ -687,15 +689,7 @@ fn the_python_example_s_page() {
 /// `?only=` view hides the other verdicts. Skipped without Chromium.
 #[test]
 fn the_page_loads_in_chromium() {
-    let Some(browser) = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-    else {
+    let Some(browser) = common::chromium() else {
         println!("skipped: no chromium on PATH (apt-get install chromium)");
         return;
     };
@@ -703,36 +697,11 @@ fn the_page_loads_in_chromium() {
     let file = dir.path().join("page.html");
     std::fs::write(&file, page()).unwrap();
     let dom = |query: &str| {
-        // Into a file: a pipe would fill and stall a browser that is
-        // writing a 4 MB DOM while nobody reads.
-        let out = dir.path().join("dom.html");
-        let mut child = Command::new(browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu"])
-            .arg(format!(
-                "--user-data-dir={}",
-                dir.path().join("profile").display()
-            ))
-            .arg("--dump-dom")
-            .arg(format!("file://{}{query}", file.display()))
-            .stdout(std::fs::File::create(&out).unwrap())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        // A guard against a browser that never exits, not a timing check.
-        let mut waited = 0;
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if waited == 3000 {
-                child.kill().unwrap();
-                panic!("{browser} did not finish in 300 s");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            waited += 1;
-        };
-        assert!(status.success(), "{browser}: {status}");
-        std::fs::read_to_string(out).unwrap()
+        common::dump_dom(
+            browser,
+            dir.path(),
+            &format!("file://{}{query}", file.display()),
+        )
     };
     let all = dom("");
     assert!(

@@ -5,6 +5,7 @@ mod human;
 pub mod json;
 mod junit;
 mod markdown;
+pub mod matrix;
 pub mod requirements;
 
 pub use html::{Page, check_source_url, to_html, vector_url};

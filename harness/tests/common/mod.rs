@@ -47,3 +47,48 @@ pub fn mimispec(args: &[&str]) -> Output {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// The headless browser on PATH, if any: a test that needs one skips
+/// with a message without it.
+pub fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// The DOM of `url` once its scripts ran, as `browser --dump-dom` prints
+/// it; `dir` holds the browser's profile and the dump.
+pub fn dump_dom(browser: &str, dir: &std::path::Path, url: &str) -> String {
+    // Into a file: a pipe would fill and stall a browser that is writing a
+    // 4 MB DOM while nobody reads.
+    let out = dir.join("dom.html");
+    let mut child = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // A guard against a browser that never exits, not a timing check.
+    let mut waited = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if waited == 3000 {
+            child.kill().unwrap();
+            panic!("{browser} did not finish in 300 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    };
+    assert!(status.success(), "{browser}: {status}");
+    std::fs::read_to_string(out).unwrap()
+}

@@ -38,6 +38,16 @@ pub fn area(path: &str) -> String {
     format!("f:{}", utf8_percent_encode(path, KEPT_WITH_SLASH))
 }
 
+/// A relative path (another page of the same site) as an `href`: each
+/// segment percent-encoded, so a file name cannot end the path early.
+pub fn path(p: &str) -> String {
+    let segments: Vec<String> = p
+        .split('/')
+        .map(|seg| utf8_percent_encode(seg, KEPT).to_string())
+        .collect();
+    segments.join("/")
+}
+
 /// `s` as the page may link it: an absolute http or https URL, serialized
 /// by the URL parser (so it is percent-encoded), or `None`.
 pub fn http(s: &str) -> Option<String> {

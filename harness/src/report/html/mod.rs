@@ -9,7 +9,7 @@
 //! terminal, with control and bidirectional characters shown as escapes.
 //! The only links are in-page anchors and http(s) URLs ([`links`]).
 
-mod links;
+pub(super) mod links;
 
 use std::collections::BTreeMap;
 
@@ -82,7 +82,7 @@ pub fn to_html(run: &RunResult, ctx: &Context) -> String {
 }
 
 /// Is this a verdict the page lists under Failures?
-fn is_failure(v: Verdict) -> bool {
+pub(super) fn is_failure(v: Verdict) -> bool {
     !matches!(
         v,
         Verdict::Pass | Verdict::Informational | Verdict::Unsupported

@@ -540,7 +540,9 @@ impl RequestHandler for ZoneHandler {
                 // alone or before the right answer.
                 let mut bad = meta;
                 match fault {
-                    Some(FaultKind::WrongId | FaultKind::WrongIdThenAnswer) if transport == "udp" => {
+                    Some(FaultKind::WrongId | FaultKind::WrongIdThenAnswer)
+                        if transport == "udp" =>
+                    {
                         bad.id = bad.id.wrapping_add(1)
                     }
                     Some(FaultKind::NotResponse | FaultKind::NotResponseThenAnswer)

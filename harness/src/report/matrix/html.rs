@@ -129,9 +129,20 @@ fn legend() -> Markup {
 
 fn document(m: &Matrix, doc: &str, pages: &[String]) -> Markup {
     let rows = &m.documents[doc];
+    let (shown, idle) = m.split_by_document(doc);
     html! {
         section.mdoc id=(links::document(doc)) {
             h2 { (doc) }
+            @if !idle.is_empty() {
+                p.note {
+                    "No case of this document sent by: "
+                    @for (k, &i) in idle.iter().enumerate() {
+                        @if k > 0 { ", " }
+                        a href=(pages[i]) { (i + 1) ". " (m.label(i)) }
+                    }
+                    " (not run, or no op of it declared)."
+                }
+            }
             div.scroll {
                 table.matrix {
                     tr {
@@ -139,7 +150,7 @@ fn document(m: &Matrix, doc: &str, pages: &[String]) -> Markup {
                         @for l in LEVELS { th { (l.as_str()) " requirements" } }
                         th { "cases" }
                     }
-                    @for i in 0..m.reports.len() {
+                    @for &i in &shown {
                         tr {
                             th.impl { a href=(pages[i]) { (i + 1) ". " (m.label(i)) } }
                             @for l in LEVELS { (cell(&m.level_cell(i, doc, l, &pages[i]))) }
@@ -153,12 +164,12 @@ fn document(m: &Matrix, doc: &str, pages: &[String]) -> Markup {
                 table.matrix.wide {
                     tr {
                         th { "area" }
-                        @for i in 0..m.reports.len() { th.impl { (i + 1) ". " (m.label(i)) } }
+                        @for &i in &shown { th.impl { (i + 1) ". " (m.label(i)) } }
                     }
                     @for area in &rows.areas {
                         tr {
                             th { code { (area_name(area)) } }
-                            @for i in 0..m.reports.len() { (cell(&m.area_cell(i, area, &pages[i]))) }
+                            @for &i in &shown { (cell(&m.area_cell(i, area, &pages[i]))) }
                         }
                     }
                 }
@@ -170,12 +181,12 @@ fn document(m: &Matrix, doc: &str, pages: &[String]) -> Markup {
                         table.matrix.wide.reqm {
                             tr {
                                 th { "requirement" }
-                                @for i in 0..m.reports.len() { th.impl { (i + 1) ". " (m.label(i)) } }
+                                @for &i in &shown { th.impl { (i + 1) ". " (m.label(i)) } }
                             }
                             @for (id, level) in &rows.requirements {
                                 tr {
                                     th { code { (id) } " " span.level { (level.as_str()) } }
-                                    @for i in 0..m.reports.len() { (cell(&m.requirement_cell(i, id, &pages[i]))) }
+                                    @for &i in &shown { (cell(&m.requirement_cell(i, id, &pages[i]))) }
                                 }
                             }
                         }

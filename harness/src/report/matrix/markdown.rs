@@ -67,12 +67,25 @@ pub fn to_markdown(m: &Matrix, pages: &[String]) -> String {
     );
     for (doc, rows) in &m.documents {
         let _ = writeln!(s, "\n## {}\n", text(doc));
+        let (shown, idle) = m.split_by_document(doc);
+        if !idle.is_empty() {
+            let names: Vec<String> = idle
+                .iter()
+                .map(|&i| format!("{}\\. {}", i + 1, text(&m.label(i))))
+                .collect();
+            let _ = writeln!(
+                s,
+                "No case of this document sent by: {} (not run, or no op of it declared).\n",
+                names.join(", ")
+            );
+        }
         let _ = write!(s, "| implementation |");
         for l in LEVELS {
             let _ = write!(s, " {} requirements |", l.as_str());
         }
         let _ = writeln!(s, " cases |\n|---|---|---|---|---|");
-        for (i, page) in pages.iter().enumerate() {
+        for &i in &shown {
+            let page = &pages[i];
             let _ = write!(s, "| {}\\. {} |", i + 1, text(&m.label(i)));
             for l in LEVELS {
                 let _ = write!(s, " {} |", md_cell(&m.level_cell(i, doc, l, page)));
@@ -80,18 +93,18 @@ pub fn to_markdown(m: &Matrix, pages: &[String]) -> String {
             let _ = writeln!(s, " {} |", md_cell(&m.document_cell(i, doc, page)));
         }
         let _ = write!(s, "\n| {} area |", text(doc));
-        for i in 0..m.reports.len() {
+        for &i in &shown {
             let _ = write!(s, " {}\\. {} |", i + 1, text(&m.label(i)));
         }
         let _ = write!(s, "\n|---|");
-        for _ in 0..m.reports.len() {
+        for _ in &shown {
             let _ = write!(s, "---|");
         }
         s.push('\n');
         for area in &rows.areas {
             let _ = write!(s, "| {} |", text(area_name(area)));
-            for (i, page) in pages.iter().enumerate() {
-                let _ = write!(s, " {} |", md_cell(&m.area_cell(i, area, page)));
+            for &i in &shown {
+                let _ = write!(s, " {} |", md_cell(&m.area_cell(i, area, &pages[i])));
             }
             s.push('\n');
         }

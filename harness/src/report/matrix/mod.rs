@@ -479,6 +479,19 @@ struct Cell {
 const SHOWN_CASES: usize = 3;
 
 impl Matrix {
+    /// The columns that sent a case of `doc`, and those that did not (not
+    /// run or not declared): a document's tables show the first, and name
+    /// the others in one line, so eighteen libraries of one op each do not
+    /// fill every table with empty columns.
+    pub fn split_by_document(&self, doc: &str) -> (Vec<usize>, Vec<usize>) {
+        (0..self.columns.len()).partition(|&i| {
+            self.columns[i]
+                .documents
+                .get(doc)
+                .is_some_and(|t| t.sent() > 0)
+        })
+    }
+
     fn document_cell(&self, col: usize, doc: &str, page: &str) -> Cell {
         let Some(t) = self.columns[col].documents.get(doc) else {
             return not_run();

@@ -15,6 +15,7 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             with,
             result: want,
             at,
+            not_at,
         } => {
             let mut input = result.clone();
             if let (Some(Value::Object(extra)), Value::Object(map)) = (with, &mut input) {
@@ -39,6 +40,16 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
                             self::at(&got, path).map_err(|e| format!("reparse with {op}: {e}"))?;
                         if let Some(m) = mismatch(v, path, want) {
                             return Err(format!("reparse with {op}: {m}"));
+                        }
+                    }
+                    for (path, other) in not_at.iter().flatten() {
+                        let v =
+                            self::at(&got, path).map_err(|e| format!("reparse with {op}: {e}"))?;
+                        if canonical(v) == canonical(other) {
+                            return Err(format!(
+                                "reparse with {op}: {path} is {}, which the vector says it must not be",
+                                display(v)
+                            ));
                         }
                     }
                     Ok(())
@@ -123,7 +134,26 @@ mod tests {
             with: None,
             result: None,
             at: Some(at),
+            not_at: None,
         }
+    }
+
+    #[test]
+    fn reparse_not_at_fails_on_the_value_it_names() {
+        let mut not = serde_json::Map::new();
+        not.insert("/id_right".into(), json!("b"));
+        let p = Property::Reparse {
+            op: "immi.msg_id.parse".into(),
+            with: None,
+            result: None,
+            at: None,
+            not_at: Some(not),
+        };
+        assert_eq!(check(&p, &json!({"text": "<a@c>"})), Ok(()));
+        assert_eq!(
+            check(&p, &json!({"text": "<a@b>"})),
+            Err("reparse with immi.msg_id.parse: /id_right is \"b\", which the vector says it must not be".into())
+        );
     }
 
     #[test]

@@ -155,19 +155,27 @@ fn input(op: &OpSpec, c: &Case) -> Result<(), String> {
 }
 
 fn property(p: &Property) -> Result<(), String> {
-    let Property::Reparse { op, result, at, .. } = p else {
+    let Property::Reparse {
+        op,
+        result,
+        at,
+        not_at,
+        ..
+    } = p
+    else {
         return Ok(());
     };
-    if result.is_some() && at.is_some() {
-        return Err("reparse holds result or at, not both".into());
+    if result.is_some() && (at.is_some() || not_at.is_some()) {
+        return Err("reparse holds result, or at and not_at, not both".into());
     }
     if let Some(path) = at
         .iter()
+        .chain(not_at)
         .flat_map(|m| m.keys())
         .find(|p| !p.starts_with('/'))
     {
         return Err(format!(
-            "reparse.at: {path:?} is not a JSON pointer (starts with /)"
+            "reparse.at, not_at: {path:?} is not a JSON pointer (starts with /)"
         ));
     }
     let spec = ops::find(op).ok_or_else(|| format!("reparse names unknown op {op:?}"))?;

@@ -70,6 +70,10 @@ pub enum Property {
         /// for writers whose output may differ elsewhere.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<serde_json::Map<String, Value>>,
+        /// JSON pointer into the reparsed result to a value it must not
+        /// hold (the outer subject is not the real one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_at: Option<serde_json::Map<String, Value>>,
     },
     Crlf {
         path: String,

@@ -130,6 +130,7 @@ struct ReparseDoc {
     with: Option<Value>,
     result: Option<Value>,
     at: Option<serde_json::Map<String, Value>>,
+    not_at: Option<serde_json::Map<String, Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +179,7 @@ impl PropertyDoc {
                 with: r.with,
                 result: r.result,
                 at: r.at,
+                not_at: r.not_at,
             }),
             (None, Some(c), None, None) => Ok(Property::Crlf { path: c.path }),
             (None, None, Some(e), None) => Ok(Property::Equals {

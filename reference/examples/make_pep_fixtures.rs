@@ -271,7 +271,10 @@ fn main() {
         ("v2-1-forwarded-token.eml", "message/rfc822; forwarded=no"),
         ("v2-1-forwarded-upper.eml", "message/rfc822; FORWARDED=No"),
         // The name upper-case alone: RFC 2045 5.1 at MUST, apart from the value's case.
-        ("v2-1-forwarded-name-upper.eml", "message/rfc822; FORWARDED=no"),
+        (
+            "v2-1-forwarded-name-upper.eml",
+            "message/rfc822; FORWARDED=no",
+        ),
     ] {
         mk.message(
             name,

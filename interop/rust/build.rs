@@ -13,11 +13,15 @@ fn main() {
     for line in text.lines() {
         if let Some(n) = line.strip_prefix("name = ") {
             name = Some(n.trim_matches('"').to_string());
-        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take()) {
-            if ["chrono", "mailparse", "idna", "mime", "hickory-resolver"].contains(&n.as_str()) {
-                let key = n.to_uppercase().replace('-', "_");
-                println!("cargo:rustc-env=MIMISPEC_VERSION_{}={}", key, v.trim_matches('"'));
-            }
+        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take())
+            && ["chrono", "mailparse", "idna", "mime", "hickory-resolver"].contains(&n.as_str())
+        {
+            let key = n.to_uppercase().replace('-', "_");
+            println!(
+                "cargo:rustc-env=MIMISPEC_VERSION_{}={}",
+                key,
+                v.trim_matches('"')
+            );
         }
     }
 }

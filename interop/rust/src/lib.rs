@@ -20,7 +20,10 @@ pub enum Answer {
 
 impl Answer {
     pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Answer::Error { code: code.into(), message: message.into() }
+        Answer::Error {
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -44,11 +47,17 @@ pub fn run(hello: Hello, mut handle: impl FnMut(&str, &Value) -> Answer) {
         }
         let answer = match serde_json::from_str::<Value>(&line) {
             Ok(req) => answer(&hello, &req, &mut handle),
-            Err(e) => json!({"id": null, "error": {"code": "mimispec.bad_request", "message": e.to_string()}}),
+            Err(e) => {
+                json!({"id": null, "error": {"code": "mimispec.bad_request", "message": e.to_string()}})
+            }
         };
         let mut text = serde_json::to_string(&answer).expect("a JSON value");
         text.push('\n');
-        if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err()
+        {
             break;
         }
     }
@@ -75,7 +84,9 @@ fn answer(hello: &Hello, req: &Value, handle: &mut impl FnMut(&str, &Value) -> A
             };
             match answer {
                 Answer::Result(v) => json!({"id": id, "result": v}),
-                Answer::Error { code, message } => json!({"id": id, "error": {"code": code, "message": message}}),
+                Answer::Error { code, message } => {
+                    json!({"id": id, "error": {"code": code, "message": message}})
+                }
                 Answer::Accepted => json!({"id": id, "accepted": true}),
                 Answer::Unsupported(why) => json!({"id": id, "unsupported": why}),
             }
@@ -87,10 +98,12 @@ fn answer(hello: &Hello, req: &Value, handle: &mut impl FnMut(&str, &Value) -> A
 
 /// A string member of the input, or the protocol's `mimispec.bad_input`.
 pub fn text<'a>(input: &'a Value, member: &str) -> Result<&'a str, Answer> {
-    input
-        .get(member)
-        .and_then(Value::as_str)
-        .ok_or_else(|| Answer::error("mimispec.bad_input", format!("input.{member} is not a string")))
+    input.get(member).and_then(Value::as_str).ok_or_else(|| {
+        Answer::error(
+            "mimispec.bad_input",
+            format!("input.{member} is not a string"),
+        )
+    })
 }
 
 /// A bytes member of the input: a JSON string (its UTF-8) or {"$base64": ...}.
@@ -100,7 +113,9 @@ pub fn bytes(input: &Value, member: &str) -> Result<Vec<u8>, Answer> {
         Some(Value::String(s)) => Ok(s.as_bytes().to_vec()),
         Some(Value::Object(o)) => {
             let b64 = o.get("$base64").and_then(Value::as_str).ok_or_else(bad)?;
-            data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| bad())
+            data_encoding::BASE64
+                .decode(b64.as_bytes())
+                .map_err(|_| bad())
         }
         _ => Err(bad()),
     }

@@ -58,7 +58,9 @@ use serde_json::{Map, Value, json};
 
 fn net_error(e: &NetError) -> Answer {
     let code = match e {
-        NetError::Dns(DnsError::NoRecordsFound(nr)) => format!("hickory.NoRecordsFound.{:?}", nr.response_code),
+        NetError::Dns(DnsError::NoRecordsFound(nr)) => {
+            format!("hickory.NoRecordsFound.{:?}", nr.response_code)
+        }
         NetError::Dns(DnsError::ResponseCode(rc)) => format!("hickory.ResponseCode.{rc:?}"),
         other => {
             let debug = format!("{other:?}");
@@ -133,7 +135,10 @@ fn record(def: &str) -> Option<(Option<u32>, Value)> {
     if get("v") != Some("MIMI1") {
         return None;
     }
-    let (a, e) = (get("a").filter(|s| !s.is_empty())?, get("e").filter(|s| !s.is_empty())?);
+    let (a, e) = (
+        get("a").filter(|s| !s.is_empty())?,
+        get("e").filter(|s| !s.is_empty())?,
+    );
     let p = match get("p") {
         Some(p) => Some(p.parse::<u32>().ok()?),
         None => None,
@@ -156,11 +161,20 @@ fn record(def: &str) -> Option<(Option<u32>, Value)> {
 
 /// MIMI at `name`: the kept services, ordered, or an error answer.
 async fn mimi(resolver: &TokioResolver, name: &Name, code: u16) -> Result<Vec<Value>, Answer> {
-    let lookup = resolver.lookup(name.clone(), RecordType::from(code)).await.map_err(|e| net_error(&e))?;
-    let mut kept: Vec<(Option<u32>, Value)> =
-        rdatas(&lookup, code).iter().filter_map(|r| definition(r)).filter_map(|d| record(&d)).collect();
+    let lookup = resolver
+        .lookup(name.clone(), RecordType::from(code))
+        .await
+        .map_err(|e| net_error(&e))?;
+    let mut kept: Vec<(Option<u32>, Value)> = rdatas(&lookup, code)
+        .iter()
+        .filter_map(|r| definition(r))
+        .filter_map(|d| record(&d))
+        .collect();
     if kept.is_empty() {
-        return Err(Answer::error("adapter.no_valid_records", format!("no valid MIMI1 record at {name}")));
+        return Err(Answer::error(
+            "adapter.no_valid_records",
+            format!("no valid MIMI1 record at {name}"),
+        ));
     }
     kept.sort_by_key(|(p, _)| (p.is_none(), p.unwrap_or(0)));
     Ok(kept.into_iter().map(|(_, v)| v).collect())
@@ -174,15 +188,26 @@ async fn resolve(input: &Value) -> Result<Answer, Answer> {
     let bad = |m: &str| Answer::error("mimispec.bad_input", m.to_string());
     let identifier = text(input, "identifier")?;
     let kind = text(input, "kind")?;
-    let dns = input.get("dns").ok_or_else(|| bad("input.dns is missing"))?;
+    let dns = input
+        .get("dns")
+        .ok_or_else(|| bad("input.dns is missing"))?;
     if input.get("oracle").is_some_and(|o| !o.is_null()) {
-        return Ok(Answer::Unsupported("the oracle is HTTP; hickory-resolver has no HTTP client".into()));
+        return Ok(Answer::Unsupported(
+            "the oracle is HTTP; hickory-resolver has no HTTP client".into(),
+        ));
     }
-    let server: SocketAddr = text(dns, "server")?.parse().map_err(|_| bad("input.dns.server is not ip:port"))?;
-    let code = |m: &str| dns.get(m).and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok());
+    let server: SocketAddr = text(dns, "server")?
+        .parse()
+        .map_err(|_| bad("input.dns.server is not ip:port"))?;
+    let code = |m: &str| {
+        dns.get(m)
+            .and_then(Value::as_u64)
+            .and_then(|c| u16::try_from(c).ok())
+    };
     let mimi_type = code("mimi_type").ok_or_else(|| bad("input.dns.mimi_type"))?;
     let mimix_type = code("mimix_type").ok_or_else(|| bad("input.dns.mimix_type"))?;
-    let timeout = Duration::from_millis(dns.get("timeout_ms").and_then(Value::as_u64).unwrap_or(400));
+    let timeout =
+        Duration::from_millis(dns.get("timeout_ms").and_then(Value::as_u64).unwrap_or(400));
 
     // What to ask, before any query (an invalid identifier asks nothing).
     enum Plan {
@@ -192,17 +217,29 @@ async fn resolve(input: &Value) -> Result<Answer, Answer> {
     let plan = match kind {
         "mui" => Plan::Mimi(parse_name(identifier)?),
         "email" => {
-            let (local, domain) = identifier.rsplit_once('@').ok_or_else(|| Answer::error("adapter.bad_address", "no @"))?;
+            let (local, domain) = identifier
+                .rsplit_once('@')
+                .ok_or_else(|| Answer::error("adapter.bad_address", "no @"))?;
             if local.is_empty() || domain.is_empty() {
-                return Err(Answer::error("adapter.bad_address", "empty local part or domain"));
+                return Err(Answer::error(
+                    "adapter.bad_address",
+                    "empty local part or domain",
+                ));
             }
             Plan::Email(local.to_string(), parse_name(domain)?)
         }
         "tel" => {
-            let kept: String = identifier.chars().filter(|c| !" -.()".contains(*c)).collect();
+            let kept: String = identifier
+                .chars()
+                .filter(|c| !" -.()".contains(*c))
+                .collect();
             let digits = kept.strip_prefix('+').unwrap_or(&kept);
-            if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Answer::error("adapter.bad_number", "not 1 to 15 digits after an optional +"));
+            if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(Answer::error(
+                    "adapter.bad_number",
+                    "not 1 to 15 digits after an optional +",
+                ));
             }
             let mut enum_name: String = digits.chars().rev().flat_map(|d| [d, '.']).collect();
             enum_name.push_str("e164.arpa");
@@ -215,7 +252,10 @@ async fn resolve(input: &Value) -> Result<Answer, Answer> {
     for c in &mut ns.connections {
         c.port = server.port();
     }
-    let mut builder = Resolver::builder_with_config(ResolverConfig::from_name_servers(vec![ns]), TokioRuntimeProvider::default());
+    let mut builder = Resolver::builder_with_config(
+        ResolverConfig::from_name_servers(vec![ns]),
+        TokioRuntimeProvider::default(),
+    );
     let opts = builder.options_mut();
     opts.cache_size = 0;
     opts.use_hosts_file = ResolveHosts::Never;
@@ -227,7 +267,10 @@ async fn resolve(input: &Value) -> Result<Answer, Answer> {
     match plan {
         Plan::Mimi(name) => Ok(dns_result(&name, mimi(&resolver, &name, mimi_type).await?)),
         Plan::Email(local, domain) => {
-            let lookup = resolver.lookup(domain.clone(), RecordType::from(mimix_type)).await.map_err(|e| net_error(&e))?;
+            let lookup = resolver
+                .lookup(domain.clone(), RecordType::from(mimix_type))
+                .await
+                .map_err(|e| net_error(&e))?;
             let targets: Vec<Name> = rdatas(&lookup, mimix_type)
                 .iter()
                 .filter_map(|r| {
@@ -236,7 +279,10 @@ async fn resolve(input: &Value) -> Result<Answer, Answer> {
                     d.is_empty().then_some(n)
                 })
                 .collect();
-            let mut last = Answer::error("adapter.no_mimix", format!("no usable MIMIX record at {domain}"));
+            let mut last = Answer::error(
+                "adapter.no_mimix",
+                format!("no usable MIMIX record at {domain}"),
+            );
             for target in targets {
                 let mui = match parse_name(&format!("{local}.{}", canonical(&target))) {
                     Ok(n) => n,
@@ -256,7 +302,10 @@ async fn resolve(input: &Value) -> Result<Answer, Answer> {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
     run(
         Hello {
             name: "hickory-resolver",

@@ -39,7 +39,12 @@ fn main() {
                 Ok(s) => s,
                 Err(a) => return a,
             };
-            match uts46.to_ascii(s.as_bytes(), AsciiDenyList::STD3, Hyphens::CheckFirstLast, DnsLength::VerifyAllowRootDot) {
+            match uts46.to_ascii(
+                s.as_bytes(),
+                AsciiDenyList::STD3,
+                Hyphens::CheckFirstLast,
+                DnsLength::VerifyAllowRootDot,
+            ) {
                 Ok(ascii) => {
                     let name = ascii.strip_suffix('.').unwrap_or(&ascii);
                     Answer::Result(json!({"mui": name}))

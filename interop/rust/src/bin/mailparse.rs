@@ -45,7 +45,9 @@ fn multipart(entity: &[u8]) -> Answer {
         Ok(m) => m,
         Err(e) => return error(e),
     };
-    let Some(boundary) = mail.ctype.params.get("boundary") else { return Answer::Accepted };
+    let Some(boundary) = mail.ctype.params.get("boundary") else {
+        return Answer::Accepted;
+    };
     if !mail.ctype.mimetype.starts_with("multipart") {
         return Answer::Accepted;
     }
@@ -68,8 +70,14 @@ fn content_type(value: &str) -> Answer {
         Err(e) => return error(e),
     };
     let ct = parse_content_type(&header.get_value());
-    let Some((ty, sub)) = ct.mimetype.split_once('/') else { return Answer::Accepted };
-    let params: Map<String, Value> = ct.params.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let Some((ty, sub)) = ct.mimetype.split_once('/') else {
+        return Answer::Accepted;
+    };
+    let params: Map<String, Value> = ct
+        .params
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     Answer::Result(json!({"type": ty, "subtype": sub, "parameters": params}))
 }
 
@@ -91,7 +99,11 @@ fn main() {
         Hello {
             name: "mailparse",
             version: env!("MIMISPEC_VERSION_MAILPARSE"),
-            ops: &["application_mime.multipart.parse", "application_mime.content_type.parse", "immi.msg_id.parse"],
+            ops: &[
+                "application_mime.multipart.parse",
+                "application_mime.content_type.parse",
+                "immi.msg_id.parse",
+            ],
             features: &[],
         },
         |op, input| {

@@ -41,7 +41,10 @@ fn main() {
                 Ok(m) => {
                     let mut params = Map::new();
                     for (name, value) in m.params() {
-                        params.insert(name.as_str().to_string(), Value::String(value.as_str().to_string()));
+                        params.insert(
+                            name.as_str().to_string(),
+                            Value::String(value.as_str().to_string()),
+                        );
                     }
                     Answer::Result(json!({
                         "type": m.type_().as_str(),

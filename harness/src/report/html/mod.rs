@@ -383,6 +383,16 @@ impl<'a> View<'a> {
                     td.num { (self.run.records.len()) }
                 }
             }
+            @let (other, accepted) = self.run.records.iter().fold((0, 0), |(o, a), r| {
+                (o + usize::from(r.passed_with_other_code()),
+                 a + usize::from(r.verdict() == Verdict::Pass && r.judgement.acceptance_only()))
+            });
+            @if other > 0 {
+                p.hint { (super::plural(other, "pass")) " rejected with another code than the suite's (they fail under --strict-codes)." }
+            }
+            @if accepted > 0 {
+                p.hint { (super::plural(accepted, "pass")) " on acceptance alone (answered accepted, no result compared): the requirements they name count as untested." }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod diff;
 pub mod dns;
 pub mod expectations;
+pub mod fuzz;
 pub mod ops;
 pub mod property;
 pub mod protocol;

@@ -43,6 +43,8 @@ enum Command {
     Doctor(cli::doctor::DoctorArgs),
     /// Set --json reports of several implementations side by side: a page and its Markdown twin.
     Matrix(cli::matrix::MatrixArgs),
+    /// Send generated and mutated inputs to --impl and to the reference; keep each disagreement as a candidate vector.
+    Fuzz(Box<cli::fuzz::FuzzArgs>),
 }
 
 #[derive(Subcommand)]
@@ -77,5 +79,6 @@ fn main() -> ExitCode {
         Command::Expect(args) => cli::expect::expect(args),
         Command::Doctor(args) => cli::doctor::doctor(args),
         Command::Matrix(args) => cli::matrix::matrix(args),
+        Command::Fuzz(args) => cli::fuzz::fuzz(*args),
     })
 }

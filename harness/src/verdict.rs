@@ -452,7 +452,7 @@ impl Judge {
 /// Takes an unkept member out of the comparison. True when that hid
 /// something: the vector had an ignored member, or one side had an empty
 /// member the other left out.
-fn leave_out(u: &crate::ops::Unkept, want: &mut Value, got: &mut Value) -> bool {
+pub(crate) fn leave_out(u: &crate::ops::Unkept, want: &mut Value, got: &mut Value) -> bool {
     let (Some(w), Some(g)) = (want.as_object_mut(), got.as_object_mut()) else {
         return false;
     };

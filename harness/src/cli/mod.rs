@@ -26,6 +26,7 @@ pub mod compare;
 pub mod coverage;
 pub mod doctor;
 pub mod expect;
+pub mod fuzz;
 pub mod matrix;
 pub mod run;
 pub mod schema;

@@ -155,7 +155,7 @@ impl VerdictArgs {
     }
 }
 
-fn seconds(s: f64, flag: &str) -> Result<Duration, Error> {
+pub(crate) fn seconds(s: f64, flag: &str) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(s)
         .ok()
         .filter(|d| !d.is_zero())

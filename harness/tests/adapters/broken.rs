@@ -21,6 +21,11 @@
 //! hello; `one-case` exits after its first answer; `wrong-ids` answers
 //! under another id; `slow` takes 1.1 s per answer; `linger` does not exit
 //! when stdin ends.
+//!
+//! Modes for `mimispec fuzz`, each otherwise answering through the
+//! reference: `lenient-dot` accepts a msg-id whose id-left starts with a
+//! dot (`<.a@b>`); `fuzz-faults` exits without answering a msg-id that
+//! holds `[` and never answers one that holds a backslash.
 
 use std::io::{BufRead, Write};
 
@@ -103,6 +108,17 @@ fn main() {
             setsid_sleeper(&file);
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+        if mode == "lenient-dot" {
+            lenient_dot(&req, &mut answer);
+        } else if mode == "fuzz-faults" && op == "immi.msg_id.parse" {
+            let text = req["input"]["text"].as_str().unwrap_or_default();
+            if text.contains('[') {
+                std::process::exit(101);
+            }
+            if text.contains('\\') {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
         if mode == "wrong" {
             wrong(&req, &mut answer);
         } else if mode == "faults" {
@@ -177,6 +193,24 @@ fn setsid_sleeper(file: &str) {
         .unwrap();
     while !std::path::Path::new(file).exists() {
         std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// Accepts `<.` where the reference would take `<`: the planted deviation
+/// `mimispec fuzz` must find.
+fn lenient_dot(req: &Value, answer: &mut Value) {
+    let text = req["input"]["text"].as_str().unwrap_or_default();
+    if req["op"] != "immi.msg_id.parse" || answer.get("error").is_none() {
+        return;
+    }
+    let Some(rest) = text.strip_prefix("<.") else {
+        return;
+    };
+    let fixed = json!({ "text": format!("<{rest}") });
+    let reply = mimispec::subject::reference_answer("immi.msg_id.parse", &fixed).to_json();
+    if let Some(left) = reply.pointer("/result/id_left").and_then(Value::as_str) {
+        let right = reply["result"]["id_right"].clone();
+        *answer = json!({"id": answer["id"], "result": {"id_left": format!(".{left}"), "id_right": right}});
     }
 }
 

@@ -8,7 +8,9 @@
 //!    §3.1); the rest is the FQDN, taken as is: no `//` authority, no
 //!    percent-decoding (DISCOVERY-MUI-URI-SCHEME).
 //! 2. UTS #46 ToASCII as browsers do for lookup: nontransitional processing
-//!    (`ß` stays `ß`), CheckBidi and CheckJoiners on, CheckHyphens off,
+//!    (`ß` stays `ß`), CheckBidi and CheckJoiners on, CheckHyphens off
+//!    (but a U-label with "--" in positions 3 and 4 is rejected, RFC 5891
+//!    §5.4),
 //!    VerifyDnsLength off and UseSTD3ASCIIRules off, the last three replaced
 //!    by the checks below so that each fault has its own code
 //!    (DISCOVERY-MUI-IDNA-PROFILE). This maps upper case to lower case,
@@ -115,6 +117,22 @@ pub(crate) fn to_ascii(text: &str) -> Result<String, MuiError> {
         )
         .map(|name| name.to_ascii_lowercase())
         .map_err(|_| MuiError::Idna)
+        .and_then(|name| {
+            // RFC 5891 §5.4 rejects a putative U-label with "--" in its
+            // third and fourth positions; CheckHyphens off lets ASCII
+            // labels ("ab--cd") through, which are no U-labels.
+            let reserved = name.split('.').any(|label| {
+                label.strip_prefix("xn--").is_some_and(|puny| {
+                    idna::punycode::decode_to_string(puny)
+                        .is_some_and(|u| u.chars().skip(2).take(2).eq("--".chars()))
+                })
+            });
+            if reserved {
+                Err(MuiError::Idna)
+            } else {
+                Ok(name)
+            }
+        })
 }
 
 /// Step 4 on every label of `name` (already ASCII).

@@ -9,8 +9,9 @@
 //! UseSTD3ASCIIRules flag) limits ASCII to letters, digits and hyphen, as an
 //! IDNA2008 LDH label is (RFC 5890 §2.3.1); `CheckFirstLast` forbids a hyphen
 //! first or last in a label, as the LDH rule does, but allows `--` in
-//! positions 3 and 4, which IDNA2008 lookup does not refuse (CheckHyphens=true,
-//! `Hyphens::Check`, would); `VerifyAllowRootDot` is VerifyDNSLength=true
+//! positions 3 and 4, which IDNA2008 lookup does not refuse in an ASCII label
+//! (CheckHyphens=true, `Hyphens::Check`, would) but does in a non-ASCII one
+//! (RFC 5891 §5.4: listed in expect.yaml, no option gives exactly that); `VerifyAllowRootDot` is VerifyDNSLength=true
 //! (no empty label, labels of at most 63 and names of at most 253 octets)
 //! except that one trailing root dot is allowed. UTS #46 maps (case, width,
 //! U+3002) where IDNA2008 would refuse; idna offers no way to turn that off.

@@ -14,6 +14,7 @@ import binascii
 import json
 import sys
 import traceback
+from datetime import timezone
 
 
 class BadInput(Exception):
@@ -54,6 +55,19 @@ def error(code, message=""):
 def exc_error(e):
     """An error answer from a library exception: its class name and message."""
     return error(type(e).__name__, str(e))
+
+
+def datetime_result(dt):
+    """immi.datetime.parse's result from an aware datetime: the shape only.
+    unknown_offset and fraction are placeholders the harness leaves
+    uncompared (their features are not declared)."""
+    u = dt.astimezone(timezone.utc)
+    return {
+        "utc": f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z",
+        "offset_minutes": int(dt.utcoffset().total_seconds() // 60),
+        "unknown_offset": False,
+        "fraction": None,
+    }
 
 
 def accepted():

@@ -16,24 +16,13 @@ Ops and the one library call each maps:
 """
 import os
 import sys
-from datetime import timezone
 from importlib.metadata import version
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import ciso8601  # noqa: E402
 
-from mimiproto import exc_error, result, serve  # noqa: E402
-
-
-def shape(dt):
-    u = dt.astimezone(timezone.utc)
-    return {
-        "utc": f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z",
-        "offset_minutes": int(dt.utcoffset().total_seconds() // 60),
-        "unknown_offset": False,  # not exposed by the library (feature not declared)
-        "fraction": None,  # not exposed by the library (feature not declared)
-    }
+from mimiproto import datetime_result, exc_error, result, serve  # noqa: E402
 
 
 def datetime_parse(inp):
@@ -41,7 +30,7 @@ def datetime_parse(inp):
         dt = ciso8601.parse_rfc3339(inp["text"])
     except ValueError as e:
         return exc_error(e)
-    return result(shape(dt))
+    return result(datetime_result(dt))
 
 
 if __name__ == "__main__":

@@ -20,24 +20,13 @@ Ops and the one library call each maps:
 """
 import os
 import sys
-from datetime import timezone
 from importlib.metadata import version
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from dateutil.parser import isoparse  # noqa: E402
 
-from mimiproto import accepted, exc_error, result, serve  # noqa: E402
-
-
-def shape(dt):
-    u = dt.astimezone(timezone.utc)
-    return {
-        "utc": f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z",
-        "offset_minutes": int(dt.utcoffset().total_seconds() // 60),
-        "unknown_offset": False,  # not exposed by the library (feature not declared)
-        "fraction": None,  # not exposed by the library (feature not declared)
-    }
+from mimiproto import accepted, datetime_result, exc_error, result, serve  # noqa: E402
 
 
 def datetime_parse(inp):
@@ -47,7 +36,7 @@ def datetime_parse(inp):
         return exc_error(e)
     if dt.utcoffset() is None:
         return accepted()
-    return result(shape(dt))
+    return result(datetime_result(dt))
 
 
 if __name__ == "__main__":

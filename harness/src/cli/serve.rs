@@ -75,7 +75,12 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     let dns = MockDns::start(zone, types).map_err(Error::Usage)?;
     let addr = dns.addr;
     outln!(
-        "serving on {addr} (UDP and TCP) {}",
+        "{} on {addr} (UDP and TCP) {}",
+        if zone.unreachable {
+            "holding, answering nothing,"
+        } else {
+            "serving"
+        },
         match args.seconds {
             Some(s) => format!("for {s} seconds"),
             None => "until Ctrl-C".into(),
@@ -143,6 +148,11 @@ fn describe(case: &Case, zone: &Zone, types: TypeCodes) -> Result<(), Error> {
         outln!("ambiguity: {}", one_line(a, LINE));
     }
 
+    if zone.unreachable {
+        outln!(
+            "zone: unreachable: nothing answers at the server's address (UDP draws ICMP port unreachable, TCP a reset)"
+        );
+    }
     let records = crate::dns::present::records(zone, types).map_err(Error::Usage)?;
     outln!(
         "zone: {} (MIMI is TYPE{}, MIMIX is TYPE{}; the RFC 3597 form a resolver receives, decoded after \";\"):",

@@ -21,6 +21,11 @@ pub struct Entry {
     pub question: String,
     pub readings: Vec<Reading>,
     pub decision: String,
+    /// Where the suite takes no reading, the one the in-tree reference
+    /// implements: the corpus test holds the reference to its cases (so a
+    /// mutation of the reference shows), never an implementation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     pub rationale: String,
 }
 
@@ -84,6 +89,15 @@ pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
                 e.decision
             ));
         }
+        match &e.reference {
+            Some(r) if e.decision != NO_DECISION => bad(format!(
+                "reference {r:?}: only an entry with decision {NO_DECISION:?} names the reference's reading"
+            )),
+            Some(r) if !e.readings.iter().any(|x| &x.name == r) => {
+                bad(format!("reference {r:?} is not one of its readings"))
+            }
+            _ => {}
+        }
         for r in &e.readings {
             let mut graded = false;
             for pattern in &r.vectors {
@@ -146,12 +160,13 @@ pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
     }
 }
 
-/// The ids of the cases that test a reading the suite does not take: the
-/// reference need not meet those (it takes the suite's reading).
+/// The ids of the cases that test a reading neither the suite nor the
+/// reference takes: the reference need not meet those.
 pub fn other_readings(corpus: &Corpus) -> std::collections::BTreeSet<String> {
     let mut ids = std::collections::BTreeSet::new();
     for entry in load(corpus).unwrap_or_default() {
-        for reading in entry.readings.iter().filter(|r| r.name != entry.decision) {
+        let taken = entry.reference.as_deref().unwrap_or(&entry.decision);
+        for reading in entry.readings.iter().filter(|r| r.name != taken) {
             for pattern in &reading.vectors {
                 let Ok(glob) = Glob::new(pattern) else {
                     continue;

@@ -124,6 +124,8 @@ pub struct MockDns {
     pub addr: SocketAddr,
     log: Arc<Mutex<QueryLog>>,
     server: Option<Server<ZoneHandler>>,
+    /// An unreachable zone's port, held so that no one else takes it.
+    _closed: Option<(std::net::UdpSocket, tokio::net::TcpSocket)>,
     pub oracle: Option<Oracle>,
     /// What the harness tells the client to wait for each answer.
     pub client_timeout: Duration,
@@ -133,6 +135,17 @@ impl MockDns {
     pub fn start(zone: &Zone, types: TypeCodes) -> Result<MockDns, String> {
         let records = build_records(zone, types)?;
         let log = Arc::new(Mutex::new(QueryLog::default()));
+        if zone.unreachable {
+            let (udp, tcp) = closed_pair()?;
+            return Ok(MockDns {
+                addr: udp.local_addr().map_err(|e| e.to_string())?,
+                log,
+                server: None,
+                _closed: Some((udp, tcp)),
+                oracle: None,
+                client_timeout: client_timeout(zone),
+            });
+        }
         let handler = ZoneHandler {
             records,
             faults: zone.faults.clone(),
@@ -156,6 +169,7 @@ impl MockDns {
             addr,
             log,
             server: Some(server),
+            _closed: None,
             oracle,
             client_timeout: client_timeout(zone),
         })
@@ -204,6 +218,29 @@ fn bind_pair() -> Result<(std::net::UdpSocket, std::net::TcpListener), String> {
                 tcp.set_nonblocking(true).map_err(|e| e.to_string())?;
                 return Ok((udp, tcp));
             }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(format!(
+        "no loopback port free for both UDP and TCP: {last}"
+    ))
+}
+
+/// A loopback port where nothing answers, held: the UDP socket is
+/// connected to another port, so the kernel delivers no client datagram to
+/// it and answers ICMP port unreachable (Linux matches a connected socket
+/// only to its peer); the TCP socket is bound and never listens, so a
+/// connection is reset.
+fn closed_pair() -> Result<(std::net::UdpSocket, tokio::net::TcpSocket), String> {
+    let mut last = String::new();
+    for _ in 0..20 {
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let addr = udp.local_addr().map_err(|e| e.to_string())?;
+        // The discard port: no client sends from it.
+        udp.connect("127.0.0.1:9").map_err(|e| e.to_string())?;
+        let tcp = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
+        match tcp.bind(addr) {
+            Ok(()) => return Ok((udp, tcp)),
             Err(e) => last = e.to_string(),
         }
     }
@@ -299,6 +336,13 @@ fn hex(s: &str) -> Result<Vec<u8>, String> {
 }
 
 fn build_records(zone: &Zone, types: TypeCodes) -> Result<Vec<Record>, String> {
+    if zone.unreachable
+        && (!zone.records.is_empty() || !zone.faults.is_empty() || zone.oracle.is_some())
+    {
+        return Err(
+            "an unreachable zone serves nothing: it has no records, faults or oracle".into(),
+        );
+    }
     let mut out = Vec::new();
     for spec in &zone.records {
         let code = type_code(&spec.rtype, types)?;
@@ -372,6 +416,8 @@ struct Lookup {
     code: ResponseCode,
     answers: Vec<Record>,
     authority: Vec<Record>,
+    /// The name the answer is for, at the end of any CNAME chain.
+    name: String,
 }
 
 impl ZoneHandler {
@@ -471,7 +517,23 @@ impl ZoneHandler {
             code,
             answers,
             authority,
+            name: current,
         }
+    }
+
+    /// The zone's records that answer another question than (`l.name`,
+    /// `qtype`) and are not on its CNAME chain.
+    fn unrelated(&self, l: &Lookup, qtype: u16) -> Vec<Record> {
+        self.records
+            .iter()
+            .filter(|r| !l.answers.contains(r))
+            .filter(|r| {
+                let (owner, t) = (Self::owner(r), u16::from(r.record_type()));
+                let chain = l.answers.iter().any(|a| Self::owner(a) == owner);
+                (t == qtype && !chain) || (owner == l.name && t != qtype && t != 5)
+            })
+            .cloned()
+            .collect()
     }
 }
 
@@ -534,7 +596,11 @@ impl RequestHandler for ZoneHandler {
                 response.send_response(builder.build_no_records(meta)).await
             }
             fault => {
-                let l = self.lookup(&qname, qtype);
+                let mut l = self.lookup(&qname, qtype);
+                if fault == Some(FaultKind::UnrelatedRecords) {
+                    let extra = self.unrelated(&l, qtype);
+                    l.answers.extend(extra);
+                }
                 meta.response_code = l.code;
                 // Hostile answers: the right records under a wrong header,
                 // alone or before the right answer.

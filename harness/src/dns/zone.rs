@@ -16,6 +16,11 @@ pub struct Zone {
     /// The mock oracle's entries: identifier to MSSSI definition strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oracle: Option<BTreeMap<String, Vec<String>>>,
+    /// Nothing answers at the address the client is given: its UDP
+    /// datagrams draw ICMP port unreachable and its TCP connections a
+    /// reset. Such a zone has no records, faults or oracle.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreachable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +75,10 @@ pub enum FaultKind {
     WrongIdThenAnswer,
     /// Over UDP, the answer with QR clear, then the answer.
     NotResponseThenAnswer,
+    /// The answer, plus the zone's records of the queried type at other
+    /// names and its records of other types at the answer's name: none of
+    /// them answers the question (RFC 1034 §4.3.2).
+    UnrelatedRecords,
 }
 
 impl FaultKind {
@@ -97,6 +106,9 @@ impl FaultKind {
             }
             FaultKind::NotResponseThenAnswer => {
                 "sends over UDP the answer with QR clear, which a client must ignore, then the answer itself; TCP in full"
+            }
+            FaultKind::UnrelatedRecords => {
+                "answers with the answer plus the zone's records of the queried type at other names and its other records at the answer's name, none of which answers the question, over UDP and TCP"
             }
         }
     }

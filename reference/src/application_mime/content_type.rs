@@ -539,14 +539,19 @@ pub fn param_items(name: &str, value: &str) -> Vec<String> {
     let room = LINE.saturating_sub(name.len() + 16).max(16);
     let mut items = Vec::new();
     if plain {
+        // A section's width as written: its quotes and escapes count.
         let mut chunk = String::new();
+        let mut width = 2;
         for c in value.chars() {
-            if chunk.len() + 2 >= room {
+            let w = if c == '"' || c == '\\' { 2 } else { 1 };
+            if width + w > room && !chunk.is_empty() {
                 let n = items.len();
                 items.push(format!("{name}*{n}={}", quote(&chunk)));
                 chunk.clear();
+                width = 2;
             }
             chunk.push(c);
+            width += w;
         }
         let n = items.len();
         items.push(format!("{name}*{n}={}", quote(&chunk)));

@@ -208,22 +208,13 @@ impl Drop for MockDns {
 
 /// A UDP socket and a TCP listener on the same loopback port.
 fn bind_pair() -> Result<(std::net::UdpSocket, std::net::TcpListener), String> {
-    let mut last = String::new();
-    for _ in 0..20 {
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-        let port = udp.local_addr().map_err(|e| e.to_string())?.port();
-        match std::net::TcpListener::bind(("127.0.0.1", port)) {
-            Ok(tcp) => {
-                udp.set_nonblocking(true).map_err(|e| e.to_string())?;
-                tcp.set_nonblocking(true).map_err(|e| e.to_string())?;
-                return Ok((udp, tcp));
-            }
-            Err(e) => last = e.to_string(),
-        }
-    }
-    Err(format!(
-        "no loopback port free for both UDP and TCP: {last}"
-    ))
+    let (udp, tcp) = on_one_port(
+        |_| Ok(()),
+        |port| std::net::TcpListener::bind(("127.0.0.1", port)),
+    )?;
+    udp.set_nonblocking(true).map_err(|e| e.to_string())?;
+    tcp.set_nonblocking(true).map_err(|e| e.to_string())?;
+    Ok((udp, tcp))
 }
 
 /// A loopback port where nothing answers, held: the UDP socket is
@@ -232,15 +223,30 @@ fn bind_pair() -> Result<(std::net::UdpSocket, std::net::TcpListener), String> {
 /// only to its peer); the TCP socket is bound and never listens, so a
 /// connection is reset.
 fn closed_pair() -> Result<(std::net::UdpSocket, tokio::net::TcpSocket), String> {
+    on_one_port(
+        // The discard port: no client sends from it.
+        |udp| udp.connect("127.0.0.1:9"),
+        |port| {
+            let tcp = tokio::net::TcpSocket::new_v4()?;
+            tcp.bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
+            Ok(tcp)
+        },
+    )
+}
+
+/// A UDP socket on a port the OS chooses, set up by `udp`, and a TCP socket
+/// `tcp` binds to the same port; retried while TCP finds the port taken.
+fn on_one_port<T>(
+    udp: impl Fn(&std::net::UdpSocket) -> std::io::Result<()>,
+    tcp: impl Fn(u16) -> std::io::Result<T>,
+) -> Result<(std::net::UdpSocket, T), String> {
     let mut last = String::new();
     for _ in 0..20 {
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-        let addr = udp.local_addr().map_err(|e| e.to_string())?;
-        // The discard port: no client sends from it.
-        udp.connect("127.0.0.1:9").map_err(|e| e.to_string())?;
-        let tcp = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
-        match tcp.bind(addr) {
-            Ok(()) => return Ok((udp, tcp)),
+        let u = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let port = u.local_addr().map_err(|e| e.to_string())?.port();
+        udp(&u).map_err(|e| e.to_string())?;
+        match tcp(port) {
+            Ok(t) => return Ok((u, t)),
             Err(e) => last = e.to_string(),
         }
     }

@@ -25,7 +25,8 @@ Glue (none of it is in gpg or email; kept to the MUST rules of PROTOCOL.md):
   first part type, its Version field read by email's header parser, second
   part type, part count), answered with the suite's codes because the glue
   implements exactly that rule; gpg failures are answered with gpg's status
-  keyword (NO_SECKEY, DECRYPTION_FAILED, INV_RECP, ...);
+  keyword (NO_SECKEY, DECRYPTION_FAILED, INV_RECP, ...); a decryption counts
+  only with DECRYPTION_OKAY, a PLAINTEXT (literal data reached) and no FAILURE;
 - the p≡p reading of the decrypted tree (MUST rules only): 2.0 when the first
   line of the first text/plain leaf following first children is
   `X-pEp-Wrapped-Message-Info: OUTER` (name case-insensitive, value exact),
@@ -267,7 +268,10 @@ def decrypt(home, inp, extra_keys=()):
     armored = read_envelope(msg)
     rc, plain, status = home.run(["--trust-model", "always", "--decrypt"], armored)
     words = [s[0] for s in status]
-    if "DECRYPTION_OKAY" not in words or "DECRYPTION_FAILED" in words or "BADMDC" in words:
+    # DECRYPTION_OKAY is the encryption layer's alone: gpg says it, then
+    # FAILURE, when what is inside fails (too deeply nested packets).
+    if ("DECRYPTION_OKAY" not in words or "PLAINTEXT" not in words or "FAILURE" in words
+            or "DECRYPTION_FAILED" in words or "BADMDC" in words):
         raise Fail(first_failure(status, "gpg.exit%d" % rc), "gpg did not decrypt (exit %d)" % rc)
     return msg, plain, status
 

@@ -19,8 +19,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use mimispec_reference::pep::{PublicKey, SecretKey, openpgp, unwrap};
-use rand::SeedableRng;
+use pgp::armor::{self, BlockType};
+use pgp::composed::{Deserializable, RawSessionKey, SignedPublicKey};
+use pgp::crypto::sym::SymmetricKeyAlgorithm;
+use pgp::packet::{PacketTrait, PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
+use pgp::ser::Serialize;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
+
+/// The depths of the compression fixtures: once, twice (PEP-COMPRESSION-BOUND
+/// asks a reader to open both) and 64 times (which it asks a reader to refuse).
+const COMPRESSION_LAYERS: [usize; 3] = [1, 2, 64];
 
 /// 2021-06-01T00:00:00Z.
 const CREATED: u32 = 1_622_505_600;
@@ -96,6 +105,46 @@ impl Maker {
         a.trim_end().replace('\n', "\r\n")
     }
 
+    /// `plaintext` as a literal data packet inside `layers` nested
+    /// compressed data packets of algorithm 0, uncompressed (RFC 4880
+    /// §5.6, §9.3: the one every reader MUST read), encrypted to Bob and
+    /// unsigned. `openpgp::encrypt` compresses at most once, so the packets
+    /// are put together here.
+    fn compressed_armored(&mut self, plaintext: &str, layers: usize) -> String {
+        self.seed += 1;
+        let mut rng = ChaCha20Rng::seed_from_u64(1000 + self.seed);
+        let mut literal = vec![b'b', 0, 0, 0, 0, 0];
+        literal.extend_from_slice(plaintext.as_bytes());
+        let mut packets = new_packet(11, &literal);
+        for _ in 0..layers {
+            let mut body = vec![0];
+            body.extend_from_slice(&packets);
+            packets = new_packet(8, &body);
+        }
+        let alg = SymmetricKeyAlgorithm::AES256;
+        let mut session_key = vec![0u8; alg.key_size()];
+        rng.fill(&mut session_key[..]);
+        let seipd =
+            SymEncryptedProtectedData::encrypt_seipdv1(&mut rng, alg, &session_key, &packets)
+                .expect("seipd");
+        let bob_armored = self.bob.public().to_armored().expect("armor");
+        let (bob, _) = SignedPublicKey::from_armor_single(bob_armored.as_bytes()).expect("bob");
+        let pkesk = PublicKeyEncryptedSessionKey::from_session_key_v3(
+            &mut rng,
+            &RawSessionKey::from(session_key),
+            alg,
+            &bob.public_subkeys[0],
+        )
+        .expect("pkesk");
+        let mut raw = Vec::new();
+        pkesk.to_writer_with_header(&mut raw).expect("pkesk");
+        seipd.to_writer_with_header(&mut raw).expect("seipd");
+        let mut out = Vec::new();
+        armor::write(&Raw(raw), BlockType::Message, &mut out, None, true).expect("armor");
+        let a = String::from_utf8(out).expect("ascii").replace("\r\n", "\n");
+        a.trim_end().replace('\n', "\r\n")
+    }
+
     fn existing(&self, name: &str) -> Option<String> {
         let path = self.dir.join("messages").join(name);
         (!self.force).then(|| fs::read_to_string(path).ok())?
@@ -118,6 +167,37 @@ impl Maker {
         let m = envelope(head, &armored);
         self.write(name, &m);
         m
+    }
+}
+
+/// An OpenPGP packet with a new-format header (RFC 4880 §4.2.2).
+fn new_packet(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut p = vec![0xC0 | tag];
+    match body.len() {
+        n @ 0..192 => p.push(n as u8),
+        n @ 192..8384 => {
+            let n = n - 192;
+            p.extend_from_slice(&[(n >> 8) as u8 + 192, n as u8]);
+        }
+        n => {
+            p.push(0xFF);
+            p.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+    }
+    p.extend_from_slice(body);
+    p
+}
+
+/// Packets already serialized, for the armor writer.
+struct Raw(Vec<u8>);
+
+impl Serialize for Raw {
+    fn to_writer<W: std::io::Write>(&self, w: &mut W) -> pgp::errors::Result<()> {
+        w.write_all(&self.0)?;
+        Ok(())
+    }
+    fn write_len(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -411,6 +491,18 @@ fn main() {
             &outer_1("=?utf-8?B?cOKJoXA=?=", ""),
             &nested(levels),
         );
+    }
+
+    // ---- Compression: the literal data inside nested compressed packets.
+    for layers in COMPRESSION_LAYERS {
+        let name = format!("v1-0-compressed-{layers}.eml");
+        if mk.existing(&name).is_none() {
+            let armored = mk.compressed_armored(&v1_text, layers);
+            mk.write(
+                &name,
+                &envelope(&outer_1("=?utf-8?B?cOKJoXA=?=", ""), &armored),
+            );
+        }
     }
 
     // ---- Broken envelopes, made from the 2.1 message.

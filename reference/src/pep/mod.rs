@@ -81,6 +81,11 @@ pub enum PepError {
     BadPlaintext(MimeError),
     #[error("multiparts are nested deeper than {MAX_DEPTH}")]
     TooDeep,
+    #[error(
+        "the data is compressed more than {} times over",
+        openpgp::MAX_COMPRESSION_LAYERS
+    )]
+    TooCompressed,
     #[error("wrapped-message info {0:?} is not a value known where it stands")]
     BadWrappedInfo(String),
     #[error("the outer message says OUTER but holds no message/rfc822 part")]
@@ -105,6 +110,7 @@ impl PepError {
             Self::TooLarge => "pep.message.too_large",
             Self::BadPlaintext(_) => "pep.message.bad_plaintext",
             Self::TooDeep => "pep.message.too_deep",
+            Self::TooCompressed => "pep.message.too_compressed",
             Self::BadWrappedInfo(_) => "pep.message.bad_wrapped_info",
             Self::MissingInner => "pep.message.missing_inner",
         }
@@ -142,6 +148,7 @@ mod tests {
             PepError::TooLarge,
             PepError::BadPlaintext(MimeError::BadHeader),
             PepError::TooDeep,
+            PepError::TooCompressed,
             PepError::BadWrappedInfo(String::new()),
             PepError::MissingInner,
         ];

@@ -16,6 +16,7 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
             result: want,
             at,
             not_at,
+            msg_id,
         } => {
             let mut input = result.clone();
             if let (Some(Value::Object(extra)), Value::Object(map)) = (with, &mut input) {
@@ -51,6 +52,19 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
                                 display(v)
                             ));
                         }
+                    }
+                    for path in msg_id.iter().flatten() {
+                        let v =
+                            self::at(&got, path).map_err(|e| format!("reparse with {op}: {e}"))?;
+                        let s = v.as_str().ok_or_else(|| {
+                            format!("reparse with {op}: {path} is {}, not a string", display(v))
+                        })?;
+                        one_msg_id(s).map_err(|e| {
+                            format!(
+                                "reparse with {op}: {path} is {}, not a msg-id: {e}",
+                                display(v)
+                            )
+                        })?;
                     }
                     Ok(())
                 }
@@ -97,6 +111,75 @@ pub fn check(p: &Property, result: &Value) -> Result<(), String> {
     }
 }
 
+/// `Ok` when `s` is one msg-id of RFC 5322 §3.6.4: `[CFWS] "<" id-left "@"
+/// id-right ">" [CFWS]`, without the obsolete forms a writer must not
+/// generate (§4). The part in angle brackets is read by the reference's
+/// `immi.msg_id.parse` (that grammar less CFWS and obs-id); the CFWS
+/// around it is skipped here.
+fn one_msg_id(s: &str) -> Result<(), String> {
+    let b = s.as_bytes();
+    let start = skip_cfws(b, 0)?;
+    let at = start
+        + b[start..]
+            .iter()
+            .position(|&c| c == b'@')
+            .ok_or("no \"@\"")?;
+    // A no-fold-literal may hold '>': its end is the ']'.
+    let from = if b.get(at + 1) == Some(&b'[') {
+        at + 1
+            + b[at + 1..]
+                .iter()
+                .position(|&c| c == b']')
+                .ok_or("an unterminated literal")?
+    } else {
+        at
+    };
+    let end = from
+        + b[from..]
+            .iter()
+            .position(|&c| c == b'>')
+            .ok_or("no closing \">\"")?
+        + 1;
+    if skip_cfws(b, end)? != b.len() {
+        return Err("something other than CFWS after \">\"".into());
+    }
+    let input = serde_json::json!({ "text": &s[start..end] });
+    match crate::ops::run("immi.msg_id.parse", &input) {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(e.message),
+        None => Err("the reference has no immi.msg_id.parse".into()),
+    }
+}
+
+/// The index after the CFWS (RFC 5322 §3.2.2) that starts at `i`.
+fn skip_cfws(b: &[u8], mut i: usize) -> Result<usize, String> {
+    loop {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'(') {
+            return Ok(i);
+        }
+        let mut depth = 0usize;
+        loop {
+            match b.get(i) {
+                None => return Err("an unterminated comment".into()),
+                Some(b'\\') => i += 1,
+                Some(b'(') => depth += 1,
+                Some(b')') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        i += 1;
+                        break;
+                    }
+                }
+                Some(_) => {}
+            }
+            i += 1;
+        }
+    }
+}
+
 fn at<'a>(v: &'a Value, path: &str) -> Result<&'a Value, String> {
     v.pointer(path)
         .ok_or_else(|| format!("the result has nothing at {path}"))
@@ -135,6 +218,7 @@ mod tests {
             result: None,
             at: Some(at),
             not_at: None,
+            msg_id: None,
         }
     }
 
@@ -148,12 +232,31 @@ mod tests {
             result: None,
             at: None,
             not_at: Some(not),
+            msg_id: None,
         };
         assert_eq!(check(&p, &json!({"text": "<a@c>"})), Ok(()));
         assert_eq!(
             check(&p, &json!({"text": "<a@b>"})),
             Err("reparse with immi.msg_id.parse: /id_right is \"b\", which the vector says it must not be".into())
         );
+    }
+
+    #[test]
+    fn msg_id_takes_cfws_around_and_refuses_the_rest() {
+        for ok in [
+            "<a@b>",
+            " <a.b@c.d> ",
+            "(x (y) \\)) <a@b>\r\n (z)",
+            "<a@[1.2>3]>",
+        ] {
+            assert_eq!(one_msg_id(ok), Ok(()), "{ok:?}");
+        }
+        for bad in [
+            "<pEp.x@>", "<@b>", "a@b", "<a@b", "<a@b> c", "(x <a@b>", "<a@[1.2>", "<a b@c>",
+            "<a..b@c>",
+        ] {
+            assert!(one_msg_id(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -358,6 +358,8 @@ def structure(inp):
     protocol = msg.get_param("protocol")
     raw_subject = msg.get("Subject")
     subject_8bit = False
+    raw_id = msg.get("Message-ID")
+    message_id = None if raw_id is None else re.sub(r"\r?\n", "", str(raw_id)).strip(" \t")
     for name, raw in msg.raw_items():
         if name.lower() == "subject":
             subject_8bit = any(ord(c) > 127 for c in raw)
@@ -367,7 +369,8 @@ def structure(inp):
             "parts": parts,
             "header_names": sorted({n.lower() for n in msg.keys()}),
             "subject": None if raw_subject is None else str(raw_subject).strip(),
-            "subject_8bit": subject_8bit}
+            "subject_8bit": subject_8bit,
+            "message_id": message_id}
 
 
 # --- wrap -------------------------------------------------------------------

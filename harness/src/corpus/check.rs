@@ -160,22 +160,24 @@ fn property(p: &Property) -> Result<(), String> {
         result,
         at,
         not_at,
+        msg_id,
         ..
     } = p
     else {
         return Ok(());
     };
-    if result.is_some() && (at.is_some() || not_at.is_some()) {
-        return Err("reparse holds result, or at and not_at, not both".into());
+    if result.is_some() && (at.is_some() || not_at.is_some() || msg_id.is_some()) {
+        return Err("reparse holds result, or at, not_at and msg_id, not both".into());
     }
     if let Some(path) = at
         .iter()
         .chain(not_at)
         .flat_map(|m| m.keys())
+        .chain(msg_id.iter().flatten())
         .find(|p| !p.starts_with('/'))
     {
         return Err(format!(
-            "reparse.at, not_at: {path:?} is not a JSON pointer (starts with /)"
+            "reparse.at, not_at, msg_id: {path:?} is not a JSON pointer (starts with /)"
         ));
     }
     let spec = ops::find(op).ok_or_else(|| format!("reparse names unknown op {op:?}"))?;

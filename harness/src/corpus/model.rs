@@ -74,6 +74,10 @@ pub enum Property {
         /// hold (the outer subject is not the real one).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         not_at: Option<serde_json::Map<String, Value>>,
+        /// JSON pointers into the reparsed result to strings that must each
+        /// be one msg-id (RFC 5322 §3.6.4).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msg_id: Option<Vec<String>>,
     },
     Crlf {
         path: String,

@@ -131,6 +131,7 @@ struct ReparseDoc {
     result: Option<Value>,
     at: Option<serde_json::Map<String, Value>>,
     not_at: Option<serde_json::Map<String, Value>>,
+    msg_id: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,6 +181,7 @@ impl PropertyDoc {
                 result: r.result,
                 at: r.at,
                 not_at: r.not_at,
+                msg_id: r.msg_id,
             }),
             (None, Some(c), None, None) => Ok(Property::Crlf { path: c.path }),
             (None, None, Some(e), None) => Ok(Property::Equals {

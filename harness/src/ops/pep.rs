@@ -210,6 +210,10 @@ pub struct Structure {
     #[schemars(required, transform = super::null_allowed)]
     pub subject: Option<String>,
     pub subject_8bit: bool,
+    /// The first Message-ID field's value, unfolded and trimmed.
+    #[serde(deserialize_with = "super::nullable")]
+    #[schemars(required, transform = super::null_allowed)]
+    pub message_id: Option<String>,
 }
 
 pub fn structure(i: MessageInput) -> Result<Structure, OpError> {
@@ -237,5 +241,6 @@ pub fn structure(i: MessageInput) -> Result<Structure, OpError> {
         header_names: s.header_names,
         subject: s.subject,
         subject_8bit: s.subject_8bit,
+        message_id: s.message_id,
     })
 }

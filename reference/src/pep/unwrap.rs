@@ -101,6 +101,9 @@ pub struct Structure {
     /// Whether the raw Subject field holds octets above 127 (it must not:
     /// RFC 2047 encodes them).
     pub subject_8bit: bool,
+    /// The first Message-ID field's value, unfolded and trimmed, as
+    /// written (no msg-id check here: a property makes it).
+    pub message_id: Option<String>,
 }
 
 /// One part of a multipart, as [`structure`] reports it.
@@ -181,6 +184,8 @@ pub fn structure(message: &[u8]) -> Result<Structure, PepError> {
         header_names,
         subject: subject.map(|f| header::text(f.value)),
         subject_8bit: subject.is_some_and(|f| !f.value.is_ascii()),
+        message_id: header::first(&e.fields, "Message-ID")
+            .map(|f| String::from_utf8_lossy(&header::unfold(f.value)).into_owned()),
     })
 }
 

@@ -358,6 +358,11 @@ mod catalog_tests {
                 "level MUST is above its requirement",
             ),
             (
+                CATALOG_OK,
+                vector("SHOULD", "[T-MSGID-AT]", "{reject: {}}"),
+                "a MUST requirement tested only below MUST",
+            ),
+            (
                 &CATALOG_OK.replace("keyword: none", "keyword: SHOULD"),
                 vector("SHOULD", "[T-MSGID-AT]", "{reject: {}}"),
                 "level MUST is above its keyword",

@@ -256,6 +256,19 @@ pub fn check(corpus: &Corpus) -> Result<(), Vec<LoadError>> {
                 ),
             ));
         }
+        // A MUST-level fault must show as a MUST failure, not as non-strict.
+        if r.level == Level::Must
+            && !graded.is_empty()
+            && !graded.iter().any(|c| c.level == Level::Must)
+        {
+            errors.push(LoadError::new(
+                &path(&r.document),
+                None,
+                format!(
+                    "{id}: a MUST requirement tested only below MUST (add a MUST case that an implementation breaking only this rule fails)"
+                ),
+            ));
+        }
     }
     if errors.is_empty() {
         Ok(())

@@ -20,10 +20,14 @@ use std::path::{Path, PathBuf};
 
 use mimispec_reference::pep::{PublicKey, SecretKey, openpgp, unwrap};
 use pgp::armor::{self, BlockType};
-use pgp::composed::{Deserializable, RawSessionKey, SignedPublicKey};
+use pgp::composed::{
+    Deserializable, MessageBuilder, RawSessionKey, SignedPublicKey, SignedSecretKey,
+};
+use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{PacketTrait, PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
 use pgp::ser::Serialize;
+use pgp::types::Password;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -107,15 +111,18 @@ impl Maker {
 
     /// `plaintext` as a literal data packet inside `layers` nested
     /// compressed data packets of algorithm 0, uncompressed (RFC 4880
-    /// §5.6, §9.3: the one every reader MUST read), encrypted to Bob and
-    /// unsigned. `openpgp::encrypt` compresses at most once, so the packets
-    /// are put together here.
+    /// §5.6, §9.3: the one every reader MUST read), signed by Alice inside
+    /// them and encrypted to Bob. `openpgp::encrypt` compresses at most
+    /// once, so the packets are put together here.
     fn compressed_armored(&mut self, plaintext: &str, layers: usize) -> String {
         self.seed += 1;
         let mut rng = ChaCha20Rng::seed_from_u64(1000 + self.seed);
-        let mut literal = vec![b'b', 0, 0, 0, 0, 0];
-        literal.extend_from_slice(plaintext.as_bytes());
-        let mut packets = new_packet(11, &literal);
+        let alice_armored = self.alice.to_armored().expect("armor");
+        let (alice, _) =
+            SignedSecretKey::from_armor_single(alice_armored.as_bytes()).expect("alice");
+        let mut signed = MessageBuilder::from_bytes("", plaintext.as_bytes().to_vec());
+        signed.sign(&alice.primary_key, Password::empty(), HashAlgorithm::Sha256);
+        let mut packets = signed.to_vec(&mut rng).expect("signed message");
         for _ in 0..layers {
             let mut body = vec![0];
             body.extend_from_slice(&packets);

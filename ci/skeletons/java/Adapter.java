@@ -348,8 +348,8 @@ public final class Adapter {
     }
 
     // input {message: bytes}
-    // result {content_type, header_names: [string], parts: [object], protocol, subject,
-    //     subject_8bit: boolean}
+    // result {content_type, header_names: [string], message_id, parts: [object], protocol,
+    //     subject, subject_8bit: boolean}
     static Answer pepMessageStructure(Map<String, Object> input) throws BadInput {
         byte[] message = bytes(input, "message");
         return unsupported(message);

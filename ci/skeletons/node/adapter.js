@@ -269,8 +269,8 @@ function pepMessageUnwrap(input) {
 }
 
 // input {message: bytes}
-// result {content_type, header_names: [string], parts: [object], protocol, subject,
-//     subject_8bit: boolean}
+// result {content_type, header_names: [string], message_id, parts: [object], protocol,
+//     subject, subject_8bit: boolean}
 function pepMessageStructure(input) {
   const message = asBytes(input.message);
   return unsupported(message);

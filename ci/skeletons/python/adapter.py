@@ -272,8 +272,8 @@ def pep_message_unwrap(inp):
 
 def pep_message_structure(inp):
     # input {message: bytes}
-    # result {content_type, header_names: [string], parts: [object], protocol, subject,
-    #     subject_8bit: boolean}
+    # result {content_type, header_names: [string], message_id, parts: [object], protocol,
+    #     subject, subject_8bit: boolean}
     message = as_bytes(inp["message"])
     return unsupported(message)
 

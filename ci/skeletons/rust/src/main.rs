@@ -308,8 +308,8 @@ fn pep_message_unwrap(input: &Value) -> Answered {
 }
 
 /// input {message: bytes}
-/// result {content_type, header_names: [string], parts: [object], protocol, subject,
-///     subject_8bit: boolean}
+/// result {content_type, header_names: [string], message_id, parts: [object], protocol,
+///     subject, subject_8bit: boolean}
 fn pep_message_structure(input: &Value) -> Answered {
     let message = bytes(&input["message"])?;
     Ok(unsupported(&[&message]))

@@ -82,7 +82,7 @@ pub enum PepError {
     #[error("multiparts are nested deeper than {MAX_DEPTH}")]
     TooDeep,
     #[error(
-        "the data is compressed more than {} times over",
+        "compressed data packets are nested deeper than {}",
         openpgp::MAX_COMPRESSION_LAYERS
     )]
     TooCompressed,
